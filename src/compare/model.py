@@ -1,0 +1,493 @@
+"""The workbench's canonical tables: ``areas``, ``population`` and group definitions.
+
+Every importer in :mod:`compare.sources` produces these, and every analysis module reads them.
+
+``areas``
+    GeoDataFrame, one row per (``city``, ``area_id``, ``vintage``) with columns
+    ``city, area_id, area_name, area_level, vintage, geometry`` in a metric CRS
+    (EPSG:3035, ETRS89-LAEA, for cross-city work). ``vintage`` names the boundary set
+    (e.g. ``"paavo-2019"`` or ``"lor-2021"``); population rows point at it through their
+    own ``vintage`` so that areas whose boundaries change over time stay distinct.
+``population``
+    Long DataFrame ``city, area_id, period, variable, count, vintage`` with one row per
+    observation. ``count`` is a head count (float so that suppressed cells can be
+    missing: ``NaN`` means *suppressed by the publisher*, never zero). ``period`` is a
+    string label that sorts in time order: ``"2015"`` for annual data, ``"2015-H1"`` /
+    ``"2015-H2"`` for half-years.
+group definitions
+    :class:`GroupDefinition`: which variables form the focus group, the reference total and,
+    for multigroup indices, the full partition of the total.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from compare.errors import DataError
+
+__all__ = [
+    "AREA_COLUMNS",
+    "POPULATION_COLUMNS",
+    "METRIC_CRS",
+    "GroupDefinition",
+    "DEFAULT_GROUP_DEFINITIONS",
+    "validate_areas",
+    "validate_population",
+    "check_group_definitions",
+    "population_wide",
+    "group_table",
+    "period_year",
+    "empty_population",
+    "ImportReport",
+]
+
+AREA_COLUMNS = ["city", "area_id", "area_name", "area_level", "vintage", "geometry"]
+POPULATION_COLUMNS = ["city", "area_id", "period", "variable", "count", "vintage"]
+METRIC_CRS = "EPSG:3035"
+
+_PERIOD = re.compile(r"^\d{4}(-H[12]|-\d{2})?$")
+
+
+@dataclass(frozen=True)
+class GroupDefinition:
+    """A declared comparison of population groups.
+
+    Parameters
+    ----------
+    name : str
+        Identifier used in the indicator panel (``group_definition`` column).
+    group : str
+        Variable holding the focus group's count (e.g. ``"income_low"``).
+    total : str
+        Variable holding the reference population the group is a part of
+        (e.g. ``"adults_income"``). The focus group must never exceed it.
+    groups : tuple of str, optional
+        Variables that partition ``total`` (mutually exclusive, together exhaustive), used by
+        multigroup indices. Empty when no partition is available.
+    label : str, optional
+        Human-readable description for reports.
+
+    Examples
+    --------
+    >>> gd = GroupDefinition("unemployment", group="unemployed", total="labour_force",
+    ...                      groups=("employed", "unemployed"))
+    >>> gd.variables
+    ('unemployed', 'labour_force', 'employed')
+    """
+
+    name: str
+    group: str
+    total: str
+    groups: tuple[str, ...] = ()
+    label: str = ""
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """All variables the definition needs, focus group and total first."""
+        out = [self.group, self.total]
+        out += [g for g in self.groups if g not in out]
+        return tuple(out)
+
+    @classmethod
+    def from_dict(cls, name: str, spec: dict) -> GroupDefinition:
+        """Build a definition from its YAML mapping (keys ``group``, ``total``, ``groups``, ``label``)."""
+        return cls(
+            name=name,
+            group=spec["group"],
+            total=spec["total"],
+            groups=tuple(spec.get("groups") or ()),
+            label=spec.get("label", ""),
+        )
+
+
+#: Group definitions shipped with the workbench. Variable names are the canonical names the
+#: importers emit (see ``compare.sources``).
+DEFAULT_GROUP_DEFINITIONS: dict[str, GroupDefinition] = {
+    gd.name: gd
+    for gd in [
+        GroupDefinition(
+            "low_income",
+            group="income_low",
+            total="adults_income",
+            groups=("income_low", "income_middle", "income_high"),
+            label="Adults in the lowest national income class vs all adults",
+        ),
+        GroupDefinition(
+            "high_income",
+            group="income_high",
+            total="adults_income",
+            groups=("income_low", "income_middle", "income_high"),
+            label="Adults in the highest national income class vs all adults",
+        ),
+        GroupDefinition(
+            "unemployment",
+            group="unemployed",
+            total="labour_force",
+            groups=("employed", "unemployed"),
+            label="Unemployed vs labour force",
+        ),
+        GroupDefinition(
+            "basic_education",
+            group="education_basic",
+            total="adults_education",
+            groups=(
+                "education_basic",
+                "education_matriculation",
+                "education_vocational",
+                "education_university_lower",
+                "education_university_higher",
+            ),
+            label="Adults with basic education only vs all adults (education levels as groups)",
+        ),
+        GroupDefinition(
+            "rented_housing",
+            group="households_rented",
+            total="households",
+            groups=("households_owner", "households_rented", "households_other_tenure"),
+            label="Households in rented dwellings vs all households",
+        ),
+        GroupDefinition(
+            "foreigners",
+            group="foreigners",
+            total="population",
+            groups=("foreigners", "nationals"),
+            label="Foreign nationals vs all residents",
+        ),
+        GroupDefinition(
+            "migration_background",
+            group="migration_background",
+            total="population",
+            groups=(
+                "nationals_without_migration_background",
+                "nationals_with_migration_background",
+                "foreigners",
+            ),
+            label="Residents with migration background vs all residents",
+        ),
+    ]
+}
+
+
+def period_year(period: str | pd.Series) -> int | pd.Series:
+    """Return the calendar year of a period label (``"2015-H2"`` -> ``2015``).
+
+    Examples
+    --------
+    >>> period_year("2016-H1")
+    2016
+    """
+    if isinstance(period, pd.Series):
+        return period.astype(str).str.slice(0, 4).astype(int)
+    return int(str(period)[:4])
+
+
+def empty_population() -> pd.DataFrame:
+    """An empty population table with the canonical columns and dtypes."""
+    return pd.DataFrame(
+        {
+            "city": pd.Series(dtype=str),
+            "area_id": pd.Series(dtype=str),
+            "period": pd.Series(dtype=str),
+            "variable": pd.Series(dtype=str),
+            "count": pd.Series(dtype=float),
+            "vintage": pd.Series(dtype=str),
+        }
+    )
+
+
+def _require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str | None) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"missing column(s) {missing}; expected columns {list(columns)}, "
+            f"found {list(frame.columns)}",
+            file=source,
+            column=missing[0],
+        )
+
+
+def validate_areas(areas, source: str | None = None):
+    """Check an ``areas`` GeoDataFrame and return it unchanged.
+
+    Raises :class:`~compare.errors.DataError` naming the area for: a missing column, a
+    missing CRS, a geographic (non-metric) CRS, a duplicate ``(city, vintage, area_id)``,
+    an empty, missing or invalid geometry.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+    source : str, optional
+        File or importer name used in error messages.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> a = gpd.GeoDataFrame({"city": ["x"], "area_id": ["1"], "area_name": ["One"],
+    ...     "area_level": ["grid"], "vintage": ["v"]}, geometry=[box(0, 0, 1, 1)], crs=3035)
+    >>> len(validate_areas(a))
+    1
+    """
+    _require_columns(areas, AREA_COLUMNS, source)
+    if areas.crs is None:
+        raise DataError(
+            "geometry has no CRS; expected a declared coordinate reference system "
+            "(set it in the file or with `crs:` in the network config)",
+            file=source,
+            column="geometry",
+        )
+    if not areas.crs.is_projected:
+        raise DataError(
+            f"CRS {areas.crs.to_string()} is geographic; areas must be in a metric CRS "
+            f"(use .to_crs('{METRIC_CRS}'))",
+            file=source,
+            column="geometry",
+        )
+    dup = areas.duplicated(["city", "vintage", "area_id"], keep=False)
+    if dup.any():
+        first = areas.loc[dup].iloc[0]
+        raise DataError(
+            f"duplicate area id {first['area_id']!r} in city {first['city']!r} "
+            f"({int(dup.sum())} rows share an id); expected one row per area",
+            file=source,
+            row=first["area_id"],
+            column="area_id",
+        )
+    geom = areas.geometry
+    bad = geom.isna() | geom.is_empty
+    if bad.any():
+        row = areas.loc[bad].iloc[0]
+        raise DataError(
+            "empty or missing geometry; expected a polygon", file=source, row=row["area_id"],
+            column="geometry",
+        )
+    invalid = ~geom.is_valid
+    if invalid.any():
+        row = areas.loc[invalid].iloc[0]
+        from shapely.validation import explain_validity
+
+        raise DataError(
+            f"invalid geometry ({explain_validity(row.geometry)}); expected a valid polygon "
+            "(repair it with shapely.make_valid)",
+            file=source,
+            row=row["area_id"],
+            column="geometry",
+        )
+    return areas
+
+
+def validate_population(
+    population: pd.DataFrame,
+    areas=None,
+    group_definitions: Iterable[GroupDefinition] = (),
+    source: str | None = None,
+) -> pd.DataFrame:
+    """Check a long ``population`` table and return it with canonical dtypes.
+
+    Checks: required columns; period labels; numeric, non-negative counts (``NaN`` is allowed
+    and means suppressed); one row per ``(city, area_id, period, variable)``; every area id
+    known in ``areas`` (when given) for the same city and vintage; for every group definition,
+    the focus group and each partition group never larger than the total.
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+    areas : geopandas.GeoDataFrame, optional
+    group_definitions : iterable of GroupDefinition
+    source : str, optional
+        File or importer name used in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"city": ["x"], "area_id": ["1"], "period": ["2015"],
+    ...     "variable": ["population"], "count": [10], "vintage": ["v"]})
+    >>> validate_population(pop)["count"].dtype
+    dtype('float64')
+    """
+    _require_columns(population, POPULATION_COLUMNS, source)
+    pop = population.copy()
+    for col in ["city", "area_id", "period", "variable", "vintage"]:
+        pop[col] = pop[col].astype(str)
+    bad_period = ~pop["period"].str.match(_PERIOD)
+    if bad_period.any():
+        i = int(np.flatnonzero(bad_period.to_numpy())[0])
+        raise DataError(
+            f"period {pop['period'].iloc[i]!r} is not a period label; expected 'YYYY', "
+            "'YYYY-H1'/'YYYY-H2' or 'YYYY-MM'",
+            file=source,
+            row=pop["area_id"].iloc[i],
+            column="period",
+        )
+    numeric = pd.to_numeric(pop["count"], errors="coerce")
+    not_numeric = numeric.isna() & pop["count"].notna()
+    if not_numeric.any():
+        i = int(np.flatnonzero(not_numeric.to_numpy())[0])
+        raise DataError(
+            f"count {pop['count'].iloc[i]!r} for variable {pop['variable'].iloc[i]!r} is not "
+            "a number; expected a non-negative count (or empty for suppressed)",
+            file=source,
+            row=pop["area_id"].iloc[i],
+            column="count",
+        )
+    pop["count"] = numeric.astype(float)
+    negative = pop["count"] < 0
+    if negative.any():
+        i = int(np.flatnonzero(negative.to_numpy())[0])
+        raise DataError(
+            f"count {pop['count'].iloc[i]:g} for variable {pop['variable'].iloc[i]!r} in "
+            f"period {pop['period'].iloc[i]} is negative; expected a count >= 0 "
+            "(suppressed cells must be missing, not negative codes)",
+            file=source,
+            row=pop["area_id"].iloc[i],
+            column="count",
+        )
+    key = ["city", "area_id", "period", "variable"]
+    dup = pop.duplicated(key, keep=False)
+    if dup.any():
+        r = pop.loc[dup].iloc[0]
+        raise DataError(
+            f"duplicate rows for area {r['area_id']!r}, period {r['period']}, variable "
+            f"{r['variable']!r} in city {r['city']!r}; expected one count per area, period "
+            "and variable",
+            file=source,
+            row=r["area_id"],
+            column="area_id",
+        )
+    if areas is not None:
+        known = pd.MultiIndex.from_frame(areas[["city", "vintage", "area_id"]].astype(str))
+        probe = pd.MultiIndex.from_frame(pop[["city", "vintage", "area_id"]])
+        unknown = ~probe.isin(known)
+        if unknown.any():
+            r = pop.loc[unknown].iloc[0]
+            n = pop.loc[unknown, "area_id"].nunique()
+            raise DataError(
+                f"count for unknown area {r['area_id']!r} (city {r['city']!r}, boundary vintage "
+                f"{r['vintage']!r}); {n} area id(s) have no geometry; expected every area id "
+                "to exist in the areas table",
+                file=source,
+                row=r["area_id"],
+                column="area_id",
+            )
+    check_group_definitions(pop, group_definitions, source=source)
+    return pop
+
+
+def check_group_definitions(
+    population: pd.DataFrame, group_definitions: Iterable[GroupDefinition], source=None
+) -> None:
+    """Raise :class:`DataError` where a group count exceeds its total.
+
+    Only definitions whose variables are all present are checked; use
+    :func:`group_table` to require them.
+    """
+    present = set(population["variable"].unique())
+    for gd in group_definitions:
+        if not set(gd.variables) <= present:
+            continue
+        wide = population_wide(population, gd.variables)
+        total = wide[gd.total]
+        for var in dict.fromkeys((gd.group, *gd.groups)):
+            if var == gd.total:
+                continue
+            over = wide[var] > total + 1e-9
+            if over.any():
+                idx = over[over].index[0]
+                raise DataError(
+                    f"group {var!r} ({wide.loc[idx, var]:g}) is larger than its total "
+                    f"{gd.total!r} ({total.loc[idx]:g}) in period {idx[2]} of group "
+                    f"definition {gd.name!r}; expected group <= total",
+                    file=source,
+                    row=idx[1],
+                    column=var,
+                )
+
+
+def population_wide(population: pd.DataFrame, variables: Sequence[str] | None = None) -> pd.DataFrame:
+    """Pivot the long population table to one row per ``(city, area_id, period)``.
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        Long table with the canonical columns.
+    variables : sequence of str, optional
+        Variables to keep, in this column order (all when omitted). A requested variable
+        missing from the table becomes an all-``NaN`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``(city, area_id, period)``, one float column per variable.
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"city": ["x", "x"], "area_id": ["1", "1"], "period": ["2015"] * 2,
+    ...     "variable": ["a", "b"], "count": [1.0, 2.0], "vintage": ["v", "v"]})
+    >>> population_wide(pop).columns.tolist()
+    ['a', 'b']
+    """
+    pop = population
+    if variables is not None:
+        pop = pop[pop["variable"].isin(variables)]
+    wide = pop.pivot_table(
+        index=["city", "area_id", "period"],
+        columns="variable",
+        values="count",
+        aggfunc="first",
+        dropna=False,
+    )
+    wide.columns.name = None
+    if variables is not None:
+        wide = wide.reindex(columns=list(variables))
+    return wide.astype(float)
+
+
+def group_table(population: pd.DataFrame, definition: GroupDefinition) -> pd.DataFrame:
+    """Counts for one group definition, one row per ``(city, area_id, period)``.
+
+    Returns a wide frame with columns ``group``, ``total`` and one column per partition group
+    (prefixed ``g:``), restricted to the rows where the definition's variables exist. Raises
+    :class:`DataError` if a variable of the definition is absent from the whole table.
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"city": ["x"] * 2, "area_id": ["1"] * 2, "period": ["2015"] * 2,
+    ...     "variable": ["u", "lf"], "count": [1.0, 5.0], "vintage": ["v"] * 2})
+    >>> group_table(pop, GroupDefinition("u", group="u", total="lf")).columns.tolist()
+    ['group', 'total']
+    """
+    present = set(population["variable"].unique())
+    missing = [v for v in definition.variables if v not in present]
+    if missing:
+        raise DataError(
+            f"group definition {definition.name!r} needs variable(s) {missing}, which the "
+            f"population table lacks; available: {sorted(present)}",
+            column="variable",
+        )
+    wide = population_wide(population, definition.variables)
+    out = pd.DataFrame({"group": wide[definition.group], "total": wide[definition.total]})
+    for g in definition.groups:
+        out[f"g:{g}"] = wide[g]
+    return out
+
+
+@dataclass
+class ImportReport:
+    """What an importer noticed: suppressed cells, unmatched ids, notes on the data."""
+
+    source: str
+    suppressed: int = 0
+    unmatched_ids: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)

@@ -2,11 +2,12 @@
 
 Each command group lives beside the code it drives and registers itself here:
 
-- ``data`` (fetch, validate, summary) -- :mod:`compare.sources.cli`
+- ``data`` (fetch, validate) -- :mod:`compare.sources.cli`
 - ``indices`` -- :mod:`compare.indicators.cli`
 - ``reports`` (run) -- :mod:`compare.reports.cli`
 
-The CLI holds no analysis logic; it parses arguments, calls the library and prints.
+The CLI holds no analysis logic; it parses arguments, calls the library and prints. Only the module
+of the command being run is imported, so one command's dependencies never slow or break another.
 """
 
 from __future__ import annotations
@@ -17,35 +18,35 @@ import sys
 
 from compare.errors import CompareError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "COMMANDS"]
 
-#: modules that provide ``register(subparsers)``; a missing module is skipped so that
-#: partial installs still offer the commands that exist.
-_COMMAND_MODULES = ["compare.sources.cli", "compare.indicators.cli", "compare.reports.cli"]
+#: command name -> module providing ``register(subparsers)``
+COMMANDS = {
+    "data": "compare.sources.cli",
+    "indices": "compare.indicators.cli",
+    "reports": "compare.reports.cli",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser with every available command registered."""
+def build_parser(commands=None) -> argparse.ArgumentParser:
+    """Return the argument parser with the given commands (all by default) registered."""
     parser = argparse.ArgumentParser(
         prog="python -m compare",
-        description="Comparative research workbench for area-based urban governance.",
+        description="Comparative research workbench for area-based urban governance. "
+        f"Commands: {', '.join(COMMANDS)}.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name and name.startswith(exc.name):
-                continue
-            raise
-        module.register(sub)
+    for name in commands or COMMANDS:
+        importlib.import_module(COMMANDS[name]).register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the process exit code."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser([first] if first in COMMANDS else None)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -267,7 +267,9 @@ def validate_areas(areas, source: str | None = None):
     if bad.any():
         row = areas.loc[bad].iloc[0]
         raise DataError(
-            "empty or missing geometry; expected a polygon", file=source, row=row["area_id"],
+            "empty or missing geometry; expected a polygon",
+            file=source,
+            row=row["area_id"],
             column="geometry",
         )
     invalid = ~geom.is_valid
@@ -415,7 +417,9 @@ def check_group_definitions(
                 )
 
 
-def population_wide(population: pd.DataFrame, variables: Sequence[str] | None = None) -> pd.DataFrame:
+def population_wide(
+    population: pd.DataFrame, variables: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Pivot the long population table to one row per ``(city, area_id, period)``.
 
     Parameters

@@ -1,0 +1,711 @@
+"""Comparison networks: ``data/networks/<name>.yml`` -> one validated :class:`Network`.
+
+A network config declares the cities of a comparison, each city's population sources and area
+geometry (by importer), the group definitions to compare and, per city, its governance profile.
+:func:`load_network` runs the importers, converts every geometry to EPSG:3035, checks everything
+(:func:`compare.model.validate_areas` / :func:`~compare.model.validate_population`) and keeps a
+record of what it noticed: suppressed cells, population ids without geometry (kept aside in
+``Network.unmatched``, never silently dropped), changes of area level over time.
+
+Config keys (city level)
+    ``name``, ``country``, ``national_crs``, ``governance_profile`` (path relative to ``data/``),
+    ``periods`` (optional subset), ``group_definitions`` (names), ``sources`` (list) and
+    ``areas`` (one mapping, or a list for several boundary vintages). Each source/areas mapping
+    has an ``importer``: ``paavo_pxweb``, ``paavo_2019``, ``berlin_lor``, ``postal_areas`` or
+    ``generic`` (see :mod:`compare.sources.generic`), and either ``dataset`` (+ ``file``) from the
+    catalog or a ``path`` relative to ``data/``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import yaml
+
+from compare.errors import ConfigError, DataError
+from compare.model import (
+    DEFAULT_GROUP_DEFINITIONS,
+    METRIC_CRS,
+    GroupDefinition,
+    ImportReport,
+    validate_areas,
+    validate_population,
+)
+from compare.paths import data_dir, raw_dir
+from compare.sources import berlin, generic, paavo
+from compare.sources.catalog import Catalog, fetch, load_catalog, sha256_of
+
+__all__ = ["City", "Network", "load_network", "read_network_config", "network_path", "IMPORTERS"]
+
+IMPORTERS = ("paavo_pxweb", "paavo_2019", "berlin_lor", "postal_areas", "generic")
+_CITY_KEYS = {
+    "name", "country", "national_crs", "governance_profile", "periods", "group_definitions",
+    "sources", "areas", "notes", "role",
+}  # fmt: skip
+_NETWORK_KEYS = {
+    "name", "title", "description", "lead_city", "crs", "min_population", "cities",
+    "group_definitions", "notes",
+}  # fmt: skip
+
+
+@dataclass
+class City:
+    """A city of a network, as configured."""
+
+    id: str
+    name: str
+    country: str = ""
+    national_crs: str | None = None
+    governance_profile: Path | None = None
+    periods: list[str] | None = None
+    group_definitions: list[str] = field(default_factory=list)
+    role: str = ""
+    config: dict = field(default_factory=dict)
+
+
+@dataclass
+class Network:
+    """A loaded comparison network: cities, canonical tables and what the import noticed.
+
+    Attributes
+    ----------
+    name, title : str
+    cities : dict of str -> City
+    areas : geopandas.GeoDataFrame
+        Canonical areas of every city (EPSG:3035).
+    population : pandas.DataFrame
+        Canonical long population table of every city.
+    group_definitions : dict of str -> GroupDefinition
+    reports : dict of str -> list of ImportReport
+        Per city: suppressed cells, notes.
+    unmatched : pandas.DataFrame
+        Population area ids with no geometry (``city, area_id, period, vintage, n_values``); these
+        rows are not in ``population``.
+    files : pandas.DataFrame
+        Every data file read: ``city, dataset, path, sha256`` (provenance).
+    """
+
+    name: str
+    title: str
+    path: Path
+    config: dict
+    cities: dict[str, City]
+    areas: gpd.GeoDataFrame
+    population: pd.DataFrame
+    group_definitions: dict[str, GroupDefinition]
+    reports: dict[str, list[ImportReport]]
+    unmatched: pd.DataFrame
+    files: pd.DataFrame
+    catalog: Catalog
+    min_population: float = 0.0
+
+    @property
+    def lead_city(self) -> str | None:
+        """Id of the network's lead city, if declared."""
+        return self.config.get("lead_city")
+
+    def city_tables(self, city: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+        """``(areas, population)`` of one city."""
+        self._check_city(city)
+        return (
+            self.areas[self.areas["city"] == city].reset_index(drop=True),
+            self.population[self.population["city"] == city].reset_index(drop=True),
+        )
+
+    def definitions_for(self, city: str) -> list[GroupDefinition]:
+        """The group definitions declared for a city."""
+        self._check_city(city)
+        return [self.group_definitions[n] for n in self.cities[city].group_definitions]
+
+    def _check_city(self, city: str) -> None:
+        if city not in self.cities:
+            raise ConfigError(
+                f"unknown city {city!r}; the network has {sorted(self.cities)}",
+                file=self.path,
+                key="cities",
+            )
+
+    def attribution(self) -> list[str]:
+        """Citation lines of every data set the network reads (for report footers)."""
+        ids = list(dict.fromkeys(self.files["dataset"].dropna()))
+        return [self.catalog[i].citation for i in ids if i in self.catalog.datasets]
+
+    def summary(self) -> pd.DataFrame:
+        """Per-city figures: areas, periods, groups, suppressed cells, unmatched ids.
+
+        Examples
+        --------
+        >>> net = load_network("helsinki-berlin")  # doctest: +SKIP
+        >>> net.summary()[["city", "areas", "periods"]]  # doctest: +SKIP
+        """
+        rows = []
+        for cid, city in self.cities.items():
+            a = self.areas[self.areas["city"] == cid]
+            p = self.population[self.population["city"] == cid]
+            periods = sorted(p["period"].unique())
+            unmatched = self.unmatched[self.unmatched["city"] == cid]
+            pops = p[p["variable"] == "population"].groupby("period")["count"].sum()
+            rows.append(
+                {
+                    "city": cid,
+                    "name": city.name,
+                    "areas": int(a["area_id"].nunique()),
+                    "area_levels": ", ".join(sorted(a["area_level"].unique())),
+                    "periods": len(periods),
+                    "first_period": periods[0] if periods else "",
+                    "last_period": periods[-1] if periods else "",
+                    "population_last": float(pops.iloc[-1]) if len(pops) else float("nan"),
+                    "variables": int(p["variable"].nunique()),
+                    "group_definitions": ", ".join(city.group_definitions),
+                    "suppressed_cells": int(p["count"].isna().sum()),
+                    "unmatched_ids": int(unmatched["area_id"].nunique()),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def notes(self) -> list[str]:
+        """Everything the import noticed, one sentence each, prefixed with the city."""
+        out = []
+        for cid, reps in self.reports.items():
+            for r in reps:
+                out += [f"{cid}: {n}" for n in r.notes]
+        return out
+
+
+def network_path(name: str | Path) -> Path:
+    """Resolve a network name (``"helsinki-berlin"``) or path to its YAML file."""
+    p = Path(name)
+    if p.suffix in (".yml", ".yaml"):
+        if not p.is_file():
+            raise ConfigError("network config not found", file=p)
+        return p
+    cand = data_dir() / "networks" / f"{name}.yml"
+    if not cand.is_file():
+        known = sorted(x.stem for x in (data_dir() / "networks").glob("*.yml"))
+        raise ConfigError(f"unknown network {str(name)!r}; known networks: {known}", file=cand)
+    return cand
+
+
+def read_network_config(name: str | Path) -> tuple[dict, Path]:
+    """Read and structurally validate a network YAML (safe loader); return ``(config, path)``."""
+    path = network_path(name)
+    try:
+        cfg = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(
+            f"malformed YAML{where}: {getattr(exc, 'problem', exc)}", file=path
+        ) from None
+    if not isinstance(cfg, dict):
+        raise ConfigError("expected a mapping at the top level", file=path)
+    for k in cfg:
+        if k not in _NETWORK_KEYS:
+            raise ConfigError(
+                f"unknown key {k!r}; expected one of {sorted(_NETWORK_KEYS)}", file=path, key=k
+            )
+    cities = cfg.get("cities")
+    if not isinstance(cities, dict) or not cities:
+        raise ConfigError("expected a non-empty mapping of cities", file=path, key="cities")
+    for cid, c in cities.items():
+        if not isinstance(c, dict):
+            raise ConfigError("expected a mapping", file=path, key=f"cities.{cid}")
+        for k in c:
+            if k not in _CITY_KEYS:
+                raise ConfigError(
+                    f"unknown key {k!r}; expected one of {sorted(_CITY_KEYS)}",
+                    file=path,
+                    key=f"cities.{cid}.{k}",
+                )
+        for k in ("name", "sources", "areas"):
+            if k not in c:
+                raise ConfigError("missing required key", file=path, key=f"cities.{cid}.{k}")
+        specs = [("sources", i, s) for i, s in enumerate(c["sources"])]
+        areas = c["areas"] if isinstance(c["areas"], list) else [c["areas"]]
+        specs += [("areas", i, s) for i, s in enumerate(areas)]
+        for part, i, s in specs:
+            key = f"cities.{cid}.{part}[{i}]"
+            if not isinstance(s, dict) or "importer" not in s:
+                raise ConfigError("expected a mapping with an `importer`", file=path, key=key)
+            if s["importer"] not in IMPORTERS:
+                raise ConfigError(
+                    f"unknown importer {s['importer']!r}; expected one of {list(IMPORTERS)}",
+                    file=path,
+                    key=f"{key}.importer",
+                )
+    lead = cfg.get("lead_city")
+    if lead is not None and lead not in cities:
+        raise ConfigError(
+            f"lead city {lead!r} is not one of the cities {sorted(cities)}",
+            file=path,
+            key="lead_city",
+        )
+    return cfg, path
+
+
+class _Resolver:
+    """Finds the local file of a source spec (catalog data set, or a path under data/)."""
+
+    def __init__(self, catalog: Catalog, cfg_path: Path, raw: Path, mirror, auto_fetch: bool):
+        self.catalog, self.cfg_path, self.raw = catalog, cfg_path, raw
+        self.mirror, self.auto_fetch = mirror, auto_fetch
+        self.used: list[dict] = []
+        self._fetched: set[str] = set()
+
+    def dataset_folder(self, spec: dict, key: str, sub: str = "") -> Path:
+        ds = self._dataset(spec, key)
+        prefix = _common_prefix([f.path for f in ds.files])
+        return self.raw / prefix / sub
+
+    def _dataset(self, spec: dict, key: str):
+        if "dataset" not in spec:
+            raise ConfigError(
+                "missing `dataset` (a catalog id) or `path`", file=self.cfg_path, key=key
+            )
+        try:
+            ds = self.catalog[spec["dataset"]]
+        except ConfigError as exc:
+            raise ConfigError(exc.reason, file=self.cfg_path, key=f"{key}.dataset") from None
+        if ds.id not in self._fetched:
+            missing = [f for f in ds.files if not (self.raw / f.path).is_file()]
+            if missing and self.auto_fetch:
+                fetch(
+                    [ds.id], mirror=self.mirror, dest=self.raw, catalog=self.catalog, download=False
+                )
+            elif missing:
+                raise DataError(
+                    "file not found; run `python -m compare data fetch`",
+                    file=self.raw / missing[0].path,
+                )
+            self._fetched.add(ds.id)
+        return ds
+
+    def record(self, city: str, spec: dict, key: str, files) -> None:
+        for f in files:
+            f = Path(f)
+            entry = None
+            if "dataset" in spec:
+                ds = self.catalog[spec["dataset"]]
+                rel = f.relative_to(self.raw).as_posix() if f.is_relative_to(self.raw) else None
+                entry = next((e for e in ds.files if e.path == rel), None)
+            self.used.append(
+                {
+                    "city": city,
+                    "dataset": spec.get("dataset"),
+                    "path": str(f),
+                    "sha256": entry.sha256 if entry else sha256_of(f),
+                }
+            )
+
+    def file(self, spec: dict, key: str, default: str | None = None) -> Path:
+        if "path" in spec:
+            p = Path(spec["path"])
+            p = p if p.is_absolute() else data_dir() / p
+            if not p.is_file():
+                raise DataError(f"file not found (from {key}.path)", file=p)
+            return p
+        ds = self._dataset(spec, key)
+        name = spec.get("file", default)
+        if name is None:
+            raise ConfigError(
+                "missing `file` within the data set", file=self.cfg_path, key=f"{key}.file"
+            )
+        try:
+            entry = self.catalog.file(ds.id, name)
+        except ConfigError as exc:
+            raise ConfigError(exc.reason, file=self.cfg_path, key=f"{key}.file") from None
+        return self.raw / entry.path
+
+
+def _common_prefix(paths: list[str]) -> str:
+    parts = [p.split("/")[:-1] for p in paths]
+    out = []
+    for level in zip(*parts, strict=False):
+        if len(set(level)) != 1:
+            break
+        out.append(level[0])
+    return "/".join(out)
+
+
+def _import_population(
+    cid: str, spec: dict, key: str, res: _Resolver, report: ImportReport, cache: dict
+):
+    imp = spec["importer"]
+    if imp == "paavo_pxweb":
+        folder = res.dataset_folder(spec, key, "paavo_raw")
+        lookup = res.dataset_folder(spec, key) / "zip_municipality.tsv"
+        muni = spec.get("municipality")
+        if not muni:
+            raise ConfigError(
+                "missing `municipality` (Finnish name)",
+                file=res.cfg_path,
+                key=f"{key}.municipality",
+            )
+        ck = ("pxweb", str(folder))
+        if ck not in cache:
+            cache[ck] = (
+                paavo.read_pxweb_dir(folder, lookup=lookup, report=ImportReport("paavo")),
+                None,
+            )
+        df, _ = cache[ck]
+        known = set(df["municipality"].unique())
+        if muni not in known:
+            raise ConfigError(
+                f"municipality {muni!r} not in the Paavo data; e.g. {sorted(known)[:8]}...",
+                file=res.cfg_path,
+                key=f"{key}.municipality",
+            )
+        df = df[df["municipality"] == muni]
+        report.suppressed += int(df["count"].isna().sum())
+        if df.loc[df["variable"] == "labour_force", "period"].isin(["2016"]).any():
+            report.notes.append(
+                "Paavo 2016 activity table publishes no labour force; it is employed + unemployed"
+            )
+        res.record(cid, spec, key, sorted(folder.glob("*.csv")) + [lookup])
+        return df.drop(columns="municipality"), "paavo-pxweb"
+    if imp == "paavo_2019":
+        path = res.file(spec, key, "pno_tilasto_2019.dbf")
+        df = paavo.read_paavo_2019(path, municipalities=[spec["municipality"]], report=report)
+        res.record(cid, spec, key, [path])
+        return df.drop(columns="municipality"), "paavo-2019"
+    if imp == "berlin_lor":
+        folder = res.dataset_folder(spec, key)
+        df = berlin.read_lor_population(folder, tables=spec.get("tables", ["t1"]), report=report)
+        res.record(cid, spec, key, sorted(folder.glob("*.csv")))
+        return df, None
+    if imp == "generic":
+        path = res.file(spec, key)
+        if "id_column" not in spec or "variables" not in spec:
+            raise ConfigError(
+                "generic source needs `id_column` and `variables`", file=res.cfg_path, key=key
+            )
+        df = generic.read_generic_population(
+            path,
+            id_column=spec["id_column"],
+            variables=spec["variables"],
+            period=spec.get("period"),
+            period_column=spec.get("period_column"),
+            missing_values=spec.get("missing_values", ("", "..", ".")),
+            layer=spec.get("layer"),
+            report=report,
+        )
+        res.record(cid, spec, key, [path])
+        return df, None
+    raise ConfigError(
+        f"importer {imp!r} does not read population", file=res.cfg_path, key=f"{key}.importer"
+    )
+
+
+def _import_areas(
+    cid: str, spec: dict, key: str, res: _Resolver, report: ImportReport
+) -> gpd.GeoDataFrame:
+    imp = spec["importer"]
+    if imp in ("postal_areas", "paavo_2019"):
+        path = res.file(spec, key)
+        g = paavo.read_postal_areas(
+            path,
+            id_column=spec.get("id_column", "posti_alue"),
+            name_column=spec.get("name_column"),
+            crs=spec.get("crs"),
+        )
+        if "municipality" in spec:
+            # keep the municipality's postal codes, as the Paavo 2019 table assigns them
+            table = res.file(
+                {"dataset": spec.get("municipality_dataset", "paavo-2019")},
+                key,
+                "pno_tilasto_2019.dbf",
+            )
+            lookup = paavo.postal_code_municipalities(table)
+            g = g[g["area_id"].map(lookup).eq(spec["municipality"])]
+            if g.empty:
+                raise ConfigError(
+                    f"no postal area of municipality {spec['municipality']!r} in the geometry file",
+                    file=res.cfg_path,
+                    key=f"{key}.municipality",
+                )
+            res.record(
+                cid, {"dataset": spec.get("municipality_dataset", "paavo-2019")}, key, [table]
+            )
+        g["area_level"] = spec.get("area_level", "postal_area")
+        g["vintage"] = spec.get("vintage", "postal-areas")
+        res.record(cid, spec, key, [path])
+        return g
+    if imp == "berlin_lor":
+        folder = res.dataset_folder(spec, key)
+        plr = folder / "berlin-lor-planning-areas-until-2020.geojson"
+        pgr = folder / "berlin-lor-forecast-areas-from-2021.geojson"
+        districts = folder / "berlin-lor-districts.geojson"
+        res.record(cid, spec, key, [plr, pgr, districts])
+        return berlin.read_lor_areas(plr, pgr, districts=districts, report=report)
+    if imp == "generic":
+        path = res.file(spec, key)
+        if "id_column" not in spec:
+            raise ConfigError(
+                "generic areas need `id_column`", file=res.cfg_path, key=f"{key}.id_column"
+            )
+        g = generic.read_generic_areas(
+            path, spec["id_column"], spec.get("name_column"), spec.get("crs"), spec.get("layer")
+        )
+        g["area_level"] = spec.get("area_level", "area")
+        g["vintage"] = spec.get("vintage", "generic")
+        res.record(cid, spec, key, [path])
+        return g
+    raise ConfigError(
+        f"importer {imp!r} does not read areas", file=res.cfg_path, key=f"{key}.importer"
+    )
+
+
+def load_network(
+    name: str | Path,
+    *,
+    cities: list[str] | None = None,
+    raw: str | Path | None = None,
+    mirror: str | Path | None = "default",
+    auto_fetch: bool = True,
+    catalog: Catalog | None = None,
+) -> Network:
+    """Import, harmonise and validate every city of a comparison network.
+
+    Parameters
+    ----------
+    name : str or Path
+        Network name (``data/networks/<name>.yml``) or a path to a network YAML file.
+    cities : list of str, optional
+        Load only these cities.
+    raw : str or Path, optional
+        Folder of fetched files (default ``data/raw``).
+    mirror : str or Path or None, optional
+        Mirror used when ``auto_fetch`` needs to fetch missing files (default ``../shared/data``).
+    auto_fetch : bool, optional
+        Copy missing catalog files from the mirror (verified) instead of failing.
+    catalog : Catalog, optional
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    ConfigError
+        Malformed YAML, unknown key, city, importer, data set or group definition.
+    DataError
+        Missing file, missing column, bad count, duplicate id, bad geometry, group > total, ...
+
+    Examples
+    --------
+    >>> net = load_network("helsinki-berlin", cities=["vantaa"])  # doctest: +SKIP
+    >>> net.summary().loc[0, "areas"]  # doctest: +SKIP
+    36
+    """
+    cfg, path = read_network_config(name)
+    catalog = catalog or load_catalog()
+    raw = Path(raw) if raw is not None else raw_dir()
+    res = _Resolver(catalog, path, raw, mirror, auto_fetch)
+    crs = cfg.get("crs", METRIC_CRS)
+
+    defs = dict(DEFAULT_GROUP_DEFINITIONS)
+    for gname, spec in (cfg.get("group_definitions") or {}).items():
+        if not isinstance(spec, dict) or "group" not in spec or "total" not in spec:
+            raise ConfigError(
+                "expected a mapping with `group` and `total`",
+                file=path,
+                key=f"group_definitions.{gname}",
+            )
+        defs[gname] = GroupDefinition.from_dict(gname, spec)
+
+    wanted = list(cfg["cities"]) if cities is None else list(cities)
+    for c in wanted:
+        if c not in cfg["cities"]:
+            raise ConfigError(
+                f"unknown city {c!r}; the network has {sorted(cfg['cities'])}",
+                file=path,
+                key="cities",
+            )
+
+    all_areas, all_pop, reports, unmatched, city_objs = [], [], {}, [], {}
+    cache: dict = {}
+    for cid in wanted:
+        c = cfg["cities"][cid]
+        report = ImportReport(cid)
+        reports[cid] = [report]
+        gp = c.get("governance_profile")
+        city_objs[cid] = City(
+            id=cid,
+            name=c["name"],
+            country=c.get("country", ""),
+            national_crs=c.get("national_crs"),
+            governance_profile=(data_dir() / gp) if gp else None,
+            periods=[str(p) for p in c["periods"]] if c.get("periods") else None,
+            group_definitions=list(c.get("group_definitions") or []),
+            role=c.get("role", ""),
+            config=c,
+        )
+        for g in city_objs[cid].group_definitions:
+            if g not in defs:
+                raise ConfigError(
+                    f"unknown group definition {g!r}; known: {sorted(defs)}",
+                    file=path,
+                    key=f"cities.{cid}.group_definitions",
+                )
+
+        # areas (one or several boundary vintages)
+        area_specs = c["areas"] if isinstance(c["areas"], list) else [c["areas"]]
+        parts = []
+        for i, spec in enumerate(area_specs):
+            key = f"cities.{cid}.areas" + (f"[{i}]" if isinstance(c["areas"], list) else "")
+            g = _import_areas(cid, spec, key, res, report)
+            if g.crs is None:
+                raise DataError("areas have no CRS", file=path, column=key)
+            parts.append(g.to_crs(crs))
+        areas = pd.concat(parts, ignore_index=True)
+        areas = gpd.GeoDataFrame(areas, geometry="geometry", crs=crs)
+        areas.insert(0, "city", cid)
+
+        # population
+        pops = []
+        for i, spec in enumerate(c["sources"]):
+            key = f"cities.{cid}.sources[{i}]"
+            df, vintage = _import_population(cid, spec, key, res, report, cache)
+            if "vintage" not in df.columns:
+                df["vintage"] = spec.get("vintage") or _only(areas["vintage"].unique(), path, key)
+            pops.append(df)
+        pop = pd.concat(pops, ignore_index=True)
+        pop.insert(0, "city", cid)
+
+        # names from the population source where the geometry has none
+        if "area_name" in pop.columns:
+            latest = pop.sort_values("period").drop_duplicates(["vintage", "area_id"], keep="last")
+            names = dict(
+                zip(
+                    zip(latest["vintage"], latest["area_id"], strict=False),
+                    latest["area_name"],
+                    strict=False,
+                )
+            )
+            blank = areas["area_name"].fillna("").eq("")
+            areas.loc[blank, "area_name"] = [
+                names.get((v, a), "")
+                for v, a in zip(
+                    areas.loc[blank, "vintage"], areas.loc[blank, "area_id"], strict=False
+                )
+            ]
+        pop = pop.drop(columns=[col for col in ("area_name", "area_level") if col in pop.columns])
+
+        if city_objs[cid].periods:
+            have = set(pop["period"])
+            missing = [p for p in city_objs[cid].periods if p not in have]
+            if missing:
+                raise ConfigError(
+                    f"period(s) {missing} not in the data; available: {sorted(have)}",
+                    file=path,
+                    key=f"cities.{cid}.periods",
+                )
+            pop = pop[pop["period"].isin(city_objs[cid].periods)]
+
+        # keep ids without geometry aside, reported
+        known = pd.MultiIndex.from_frame(areas[["vintage", "area_id"]])
+        probe = pd.MultiIndex.from_frame(pop[["vintage", "area_id"]])
+        lost = ~probe.isin(known)
+        if lost.any():
+            lost_rows = pop[lost]
+            key_cols = ["area_id", "period", "vintage"]
+            um = lost_rows.groupby(key_cols).size().rename("n_values").reset_index()
+            lost_pop = lost_rows[lost_rows["variable"] == "population"]
+            um = um.merge(
+                lost_pop.groupby(key_cols)["count"]
+                .sum(min_count=1)
+                .rename("population")
+                .reset_index(),
+                on=key_cols,
+                how="left",
+            )
+            um.insert(0, "city", cid)
+            unmatched.append(um)
+            ids = sorted(um["area_id"].unique())
+            report.notes.append(
+                f"{len(ids)} area id(s) in the population data have no geometry and are kept aside in "
+                f"Network.unmatched (not used in indices): {ids[:12]}{'...' if len(ids) > 12 else ''}"
+            )
+            pop = pop[~lost]
+        nodata = set(areas["area_id"]) - set(pop["area_id"])
+        if nodata:
+            report.notes.append(
+                f"{len(nodata)} area(s) have geometry but no population data: {sorted(nodata)[:12]}"
+            )
+        if areas["area_level"].nunique() > 1:
+            levels = areas.groupby("area_level")["vintage"].first().to_dict()
+            report.notes.append(
+                f"area level changes over time: {levels}; indices across the break are not comparable"
+            )
+        if report.suppressed:
+            report.notes.append(
+                f"{report.suppressed} suppressed cell(s) imported as missing (NaN), never as 0"
+            )
+
+        validate_areas(areas, source=f"{path.name}: cities.{cid}.areas")
+        pop = validate_population(
+            pop[["city", "area_id", "period", "variable", "count", "vintage"]],
+            areas=areas,
+            group_definitions=[defs[g] for g in city_objs[cid].group_definitions],
+            source=f"{path.name}: cities.{cid}.sources",
+        )
+        have_vars = set(pop["variable"])
+        for g in city_objs[cid].group_definitions:
+            lack = [v for v in defs[g].variables if v not in have_vars]
+            if lack:
+                raise ConfigError(
+                    f"group definition {g!r} needs variable(s) {lack}, which the city's sources do not provide",
+                    file=path,
+                    key=f"cities.{cid}.group_definitions",
+                )
+        all_areas.append(
+            areas[["city", "area_id", "area_name", "area_level", "vintage", "geometry"]]
+        )
+        all_pop.append(pop)
+
+    areas = gpd.GeoDataFrame(pd.concat(all_areas, ignore_index=True), geometry="geometry", crs=crs)
+    population = pd.concat(all_pop, ignore_index=True)
+    unmatched_df = (
+        pd.concat(unmatched, ignore_index=True)
+        if unmatched
+        else pd.DataFrame(
+            columns=["city", "area_id", "period", "vintage", "n_values", "population"]
+        )
+    )
+    if len(unmatched_df):
+        per_city = unmatched_df.groupby("city")["area_id"].unique()
+        warnings.warn(
+            "area ids without geometry kept aside in Network.unmatched: "
+            + "; ".join(f"{c}: {sorted(ids)}" for c, ids in per_city.items()),
+            stacklevel=2,
+        )
+    return Network(
+        name=cfg.get("name", path.stem),
+        title=cfg.get("title", path.stem),
+        path=path,
+        config=cfg,
+        cities=city_objs,
+        areas=areas,
+        population=population,
+        group_definitions={g: defs[g] for c in city_objs.values() for g in c.group_definitions},
+        reports=reports,
+        unmatched=unmatched_df,
+        files=pd.DataFrame(res.used, columns=["city", "dataset", "path", "sha256"]),
+        catalog=catalog,
+        min_population=float(cfg.get("min_population", 0)),
+    )
+
+
+def _only(values, path, key):
+    values = list(values)
+    if len(values) != 1:
+        raise ConfigError(
+            f"the city has several area vintages {values}; give `vintage:` on the source",
+            file=path,
+            key=key,
+        )
+    return values[0]

@@ -1,0 +1,88 @@
+"""``python -m compare reports run NETWORK``: every city's assessment with one command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+__all__ = ["register", "cmd_run"]
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    out = [v.strip() for item in values for v in item.split(",") if v.strip()]
+    return out or None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a network's reports; return the number of failed reports (capped at 100).
+
+    Examples
+    --------
+    >>> from compare.cli import main
+    >>> main(["reports", "run", "helsinki-berlin", "--jobs", "2"])  # doctest: +SKIP
+    0
+    """
+    from compare.reports.plan import run_network
+
+    summary = run_network(
+        args.network,
+        cities=_split(args.cities),
+        periods=_split(args.periods),
+        n_jobs=args.jobs,
+        scheduler=args.scheduler,
+        force=args.force,
+        show_code=args.show_code,
+        out_root=args.output,
+        comparison=not args.no_comparison,
+        timeout=args.timeout,
+        progress=not args.quiet,
+    )
+    print(summary.summary())
+    print(f"index: {summary.out_dir / 'index.html'}")
+    if summary.n_failed:
+        print(f"{summary.n_failed} report(s) failed", file=sys.stderr)
+    return min(summary.n_failed, 100)
+
+
+def register(subparsers) -> None:
+    """Add the ``reports`` command (sub-command ``run``) to the CLI."""
+    reports = subparsers.add_parser(
+        "reports", help="execute the assessment notebooks of a network into HTML reports"
+    )
+    sub = reports.add_subparsers(dest="reports_command", metavar="SUBCOMMAND")
+    sub.required = True
+    run = sub.add_parser(
+        "run",
+        help="run every city's assessment and the network comparison",
+        description=(
+            "Validate parameters, execute notebooks/city_assessment.ipynb for each city and "
+            "notebooks/network_comparison.ipynb with papermill (in parallel, skipping reports "
+            "whose inputs are unchanged), convert them to HTML and write "
+            "reports/<network>/index.html. The exit code is the number of failed reports."
+        ),
+    )
+    run.add_argument("network", help="network id (data/networks/<id>.yml)")
+    run.add_argument("--cities", nargs="+", help="city ids (default: all cities of the network)")
+    run.add_argument("--periods", nargs="+", help="periods to show (default: all)")
+    run.add_argument(
+        "--jobs", "-j", type=int, default=None, help="parallel reports (default: number of cores)"
+    )
+    run.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask distributed scheduler address (tcp://host:8786) to run the reports on",
+    )
+    run.add_argument(
+        "--force", action="store_true", help="re-run reports whose inputs are unchanged"
+    )
+    run.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML")
+    run.add_argument("--output", default=None, help="reports folder (default: <project>/reports)")
+    run.add_argument(
+        "--no-comparison", action="store_true", help="skip the network comparison notebook"
+    )
+    run.add_argument("--timeout", type=float, default=None, help="per-cell timeout in seconds")
+    run.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    run.set_defaults(func=cmd_run)

@@ -1,0 +1,111 @@
+"""Executed notebook -> self-contained HTML report (code hidden unless asked for)."""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["notebook_to_html", "provenance_html", "esc"]
+
+_REMOTE_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>\s*', re.I)
+
+
+def esc(value: Any) -> str:
+    """Escape any value for HTML text and attribute context.
+
+    Examples
+    --------
+    >>> esc('<script>alert("x")</script>')
+    '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
+    """
+    return _html.escape("" if value is None else str(value), quote=True)
+
+
+def provenance_html(record: Mapping[str, Any]) -> str:
+    """Render a provenance record as an escaped HTML ``<section>``.
+
+    Examples
+    --------
+    >>> "<td>city</td>" in provenance_html({"parameters": {"city": "<b>x</b>"}})
+    True
+    """
+    from compare.reports.provenance import provenance_table
+
+    table = provenance_table(record)
+    rows = "\n".join(
+        f"<tr><td>{esc(r.section)}</td><td>{esc(r.item)}</td><td><code>{esc(r.value)}</code>"
+        "</td></tr>"
+        for r in table.itertuples()
+    )
+    return (
+        '<section id="provenance" style="margin:2em 1em;font-size:0.85em">'
+        "<h2>Provenance of this report</h2>"
+        f"<p>Fingerprint <code>{esc(record.get('fingerprint', ''))}</code>. Re-running the "
+        "notebook with these parameters on files with these checksums and these package "
+        "versions reproduces it.</p>"
+        '<table class="provenance"><thead><tr><th>section</th><th>item</th><th>value</th>'
+        f"</tr></thead><tbody>{rows}</tbody></table></section>"
+    )
+
+
+def notebook_to_html(
+    nb,
+    *,
+    show_code: bool = False,
+    title: str | None = None,
+    provenance: Mapping[str, Any] | None = None,
+    back_link: str | None = "index.html",
+) -> str:
+    """Convert an executed notebook to a standalone HTML page.
+
+    Code cells' inputs and prompts are hidden by default (readers of an assessment are not
+    programmers); ``show_code=True`` keeps them. Remote ``<script>`` tags that nbconvert adds
+    (require.js, MathJax from a CDN) are dropped, so the page renders offline; figures are
+    embedded as data URIs.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook.
+    show_code : bool, optional
+    title : str, optional
+        Page title (escaped).
+    provenance : mapping, optional
+        Provenance record appended as a section at the end (see :mod:`.provenance`).
+    back_link : str, optional
+        Relative link to the network's index shown at the top (``None`` for none).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("secret = 1")])
+    >>> "secret" in notebook_to_html(nb)
+    False
+    """
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = not show_code
+    exporter.exclude_input_prompt = not show_code
+    exporter.exclude_output_prompt = True
+    resources = {"metadata": {"name": title or "report"}}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = _REMOTE_SCRIPT.sub("", body)
+    if title is not None:
+        new_title = f"<title>{esc(title)}</title>"
+        body = re.sub(r"<title>.*?</title>", lambda m: new_title, body, count=1, flags=re.S)
+    if back_link:
+        nav = (
+            '<nav style="margin:0.5em 1em"><a href="' + esc(back_link) + '">'
+            "&larr; Network index (Action Playbook)</a></nav>"
+        )
+        body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
+    if provenance is not None:
+        body = body.replace("</body>", provenance_html(provenance) + "\n</body>", 1)
+    return body

@@ -1,0 +1,306 @@
+"""Plan and run a network's reports: one city assessment per city plus the network comparison.
+
+:func:`plan_network` reads the network configuration (never the data: planning must stay fast
+for the incremental path), builds and validates every job's parameters before any kernel
+starts, and lists each job's input files for the fingerprint. :func:`run_network` runs the plan
+and writes the network's Action Playbook ``index.html``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compare.errors import ConfigError
+from compare.reports.index import write_index
+from compare.reports.params import validate_city_parameters, validate_parameters
+from compare.reports.runner import JobOutcome, ReportJob, RunSummary, read_state, run_jobs
+from compare.reports.slug import safe_join, slugify
+
+__all__ = [
+    "CITY_NOTEBOOK",
+    "COMPARISON_NOTEBOOK",
+    "COMPARISON_NAME",
+    "NetworkPlan",
+    "plan_network",
+    "run_network",
+    "notebooks_dir",
+]
+
+CITY_NOTEBOOK = "city_assessment.ipynb"
+COMPARISON_NOTEBOOK = "network_comparison.ipynb"
+COMPARISON_NAME = "network-comparison"
+
+
+def notebooks_dir() -> Path:
+    """Return the ``notebooks/`` folder of the project (``COMPARE_NOTEBOOKS`` overrides it)."""
+    env = os.environ.get("COMPARE_NOTEBOOKS")
+    if env:
+        return Path(env)
+    from compare.paths import project_root
+
+    return project_root() / "notebooks"
+
+
+@dataclass
+class NetworkPlan:
+    """The jobs of one network run and what the index needs to know about the network."""
+
+    network: dict[str, Any]
+    out_dir: Path
+    jobs: list[ReportJob]
+    all_cities: dict[str, dict] = field(default_factory=dict)
+
+
+def _dataset_files(spec: dict, catalog, raw: Path, data: Path) -> dict[str, Path]:
+    if "path" in spec:
+        p = Path(spec["path"])
+        return {f"path:{spec['path']}": p if p.is_absolute() else data / p}
+    if "dataset" not in spec:
+        return {}
+    ds = catalog[spec["dataset"]]
+    return {f"{ds.id}:{f.path}": raw / f.path for f in ds.files}
+
+
+def _city_files(cid: str, cfg: dict, catalog, raw: Path, data: Path) -> dict[str, Path]:
+    files: dict[str, Path] = {}
+    areas = cfg["areas"] if isinstance(cfg["areas"], list) else [cfg["areas"]]
+    for spec in list(cfg.get("sources") or []) + areas:
+        files.update(_dataset_files(spec, catalog, raw, data))
+    profile = cfg.get("governance_profile")
+    if profile:
+        files["governance_profile"] = data / profile
+    return files
+
+
+def _shared_files(data: Path, network_path: Path, catalog_path: Path | None) -> dict[str, Path]:
+    files = {"network_config": network_path}
+    if catalog_path is not None:
+        files["catalog"] = Path(catalog_path)
+    for folder in ("rubrics", "practices"):
+        for p in sorted((data / folder).glob("*.y*ml")):
+            files[f"{folder}/{p.name}"] = p
+    return files
+
+
+def plan_network(
+    network: str,
+    *,
+    cities: Sequence[str] | None = None,
+    periods: Sequence[str] | None = None,
+    out_root: str | Path | None = None,
+    notebooks: str | Path | None = None,
+    comparison: bool = True,
+) -> NetworkPlan:
+    """Build and validate the report jobs of a network, without starting any kernel.
+
+    Parameters
+    ----------
+    network : str
+        Network id (``data/networks/<id>.yml``).
+    cities : sequence of str, optional
+        City ids to report on (default: every city of the network).
+    periods : sequence of str, optional
+        Periods to show (default: all the city has).
+    out_root : str or Path, optional
+        Reports folder (default ``<project>/reports``); reports go to ``<out_root>/<network>``.
+    notebooks : str or Path, optional
+        Folder holding the two notebooks (default ``<project>/notebooks``).
+    comparison : bool, optional
+        Also run the network comparison notebook.
+
+    Returns
+    -------
+    NetworkPlan
+
+    Raises
+    ------
+    ConfigError
+        Unknown network or city, a malformed period, a parameter the notebook does not declare
+        or of the wrong type, a notebook without a ``parameters`` cell.
+
+    Examples
+    --------
+    >>> plan = plan_network("helsinki-berlin", cities=["vantaa"])  # doctest: +SKIP
+    >>> [j.name for j in plan.jobs]  # doctest: +SKIP
+    ['vantaa', 'network-comparison']
+    """
+    from compare.paths import data_dir, raw_dir, reports_dir
+    from compare.sources import load_catalog, read_network_config
+
+    cfg, cfg_path = read_network_config(network)
+    catalog = load_catalog()
+    data, raw = data_dir(), raw_dir()
+    net_id = slugify(str(cfg.get("name") or network), what="network")
+    out_dir = safe_join(Path(out_root) if out_root else reports_dir(), net_id)
+    nb_dir = Path(notebooks) if notebooks else notebooks_dir()
+    city_cfgs: dict[str, dict] = cfg["cities"]
+    chosen = list(cities) if cities else list(city_cfgs)
+    for c in chosen:
+        if c not in city_cfgs:
+            raise ConfigError(
+                f"unknown city {c!r}; the network has {sorted(city_cfgs)}",
+                file=cfg_path,
+                key="cities",
+            )
+    available = {cid: list(map(str, c.get("periods") or [])) for cid, c in city_cfgs.items()}
+    shared = _shared_files(data, cfg_path, getattr(catalog, "source", None))
+    jobs: list[ReportJob] = []
+    city_nb = nb_dir / CITY_NOTEBOOK
+    for cid in chosen:
+        slug = slugify(cid, what="city id")
+        c = city_cfgs[cid]
+        params = {
+            "network": str(network),
+            "city": cid,
+            "periods": list(periods or []),
+            "peers": [p for p in city_cfgs if p != cid],
+            "output_folder": str(out_dir.resolve()),
+        }
+        validate_city_parameters(params, available, source=str(cfg_path))
+        params = validate_parameters(city_nb, params)
+        files = shared | _city_files(cid, c, catalog, raw, data)
+        jobs.append(
+            ReportJob(
+                name=slug,
+                notebook=city_nb,
+                parameters=params,
+                data_files=files,
+                title=str(c.get("name", cid)),
+                kind="city",
+                meta={"country": c.get("country", ""), "city": cid},
+            )
+        )
+    if comparison:
+        comp_nb = nb_dir / COMPARISON_NOTEBOOK
+        files = dict(shared)
+        for cid, c in city_cfgs.items():
+            files |= {f"{cid}:{k}": v for k, v in _city_files(cid, c, catalog, raw, data).items()}
+        params = validate_parameters(
+            comp_nb,
+            {
+                "network": str(network),
+                "cities": list(city_cfgs),
+                "output_folder": str(out_dir.resolve()),
+            },
+        )
+        jobs.append(
+            ReportJob(
+                name=COMPARISON_NAME,
+                notebook=comp_nb,
+                parameters=params,
+                data_files=files,
+                title="Network comparison: all cities side by side",
+                kind="comparison",
+            )
+        )
+    info = {
+        "id": net_id,
+        "name": cfg.get("title") or cfg.get("name") or network,
+        "description": " ".join(str(cfg.get("description", "")).split()),
+        "attribution": sorted(
+            {
+                catalog[s["dataset"]].citation
+                for c in city_cfgs.values()
+                for s in list(c.get("sources") or [])
+                + (c["areas"] if isinstance(c["areas"], list) else [c["areas"]])
+                if "dataset" in s and s["dataset"] in catalog.datasets
+            }
+        ),
+    }
+    all_cities = {
+        cid: {"name": str(c.get("name", cid)), "country": c.get("country", "")}
+        for cid, c in city_cfgs.items()
+    }
+    return NetworkPlan(info, out_dir, jobs, all_cities)
+
+
+def _index_outcomes(plan: NetworkPlan, summary: RunSummary) -> list[JobOutcome]:
+    """Outcomes for every city of the network: this run's, else the last run's state."""
+    ran = {slugify(o.name): o for o in summary.outcomes}
+    out = []
+    for cid, info in plan.all_cities.items():
+        slug = slugify(cid)
+        if slug in ran:
+            out.append(ran[slug])
+            continue
+        state = read_state(plan.out_dir, slug)
+        if state is None:
+            out.append(
+                JobOutcome(
+                    slug,
+                    info["name"],
+                    "city",
+                    "not run",
+                    meta={"country": info["country"], "city": cid},
+                )
+            )
+        else:
+            out.append(
+                JobOutcome(
+                    slug,
+                    info["name"],
+                    "city",
+                    state.get("status", "not run"),
+                    error=state.get("error"),
+                    previous_kept=bool(state.get("previous_kept")),
+                    meta={"country": info["country"], "city": cid},
+                )
+            )
+    out += [o for o in summary.outcomes if o.kind != "city"]
+    return out
+
+
+def run_network(
+    network: str,
+    *,
+    cities: Sequence[str] | None = None,
+    periods: Sequence[str] | None = None,
+    n_jobs: int | None = None,
+    scheduler: str | Any | None = None,
+    force: bool = False,
+    show_code: bool = False,
+    out_root: str | Path | None = None,
+    notebooks: str | Path | None = None,
+    comparison: bool = True,
+    timeout: float | None = None,
+    progress: bool = True,
+) -> RunSummary:
+    """Run every report of a network and write its ``index.html`` (the Action Playbook).
+
+    Parameters are those of :func:`plan_network` and :func:`~compare.reports.runner.run_jobs`.
+
+    Returns
+    -------
+    RunSummary
+        ``summary.n_failed`` is the command's exit code.
+
+    Examples
+    --------
+    >>> summary = run_network("helsinki-berlin", n_jobs=2)  # doctest: +SKIP
+    >>> (summary.out_dir / "index.html").exists()  # doctest: +SKIP
+    True
+    """
+    plan = plan_network(
+        network,
+        cities=cities,
+        periods=periods,
+        out_root=out_root,
+        notebooks=notebooks,
+        comparison=comparison,
+    )
+    summary = run_jobs(
+        plan.jobs,
+        plan.out_dir,
+        n_jobs=n_jobs,
+        scheduler=scheduler,
+        force=force,
+        show_code=show_code,
+        timeout=timeout,
+        progress=progress,
+    )
+    write_index(plan.network, _index_outcomes(plan, summary), plan.out_dir)
+    return summary

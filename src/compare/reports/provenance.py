@@ -1,0 +1,201 @@
+"""Provenance of a report: data checksums, parameters, package versions, run time.
+
+The same record drives the incremental cache: :func:`fingerprint` hashes everything a report
+depends on *except* the run time, so an unchanged input set maps to an unchanged fingerprint.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import importlib.metadata
+import json
+import platform
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "DEFAULT_PACKAGES",
+    "file_sha256",
+    "checksums",
+    "package_versions",
+    "fingerprint",
+    "collect_provenance",
+    "provenance_table",
+]
+
+#: packages whose versions change what a report shows.
+DEFAULT_PACKAGES = (
+    "compare",
+    "numpy",
+    "pandas",
+    "geopandas",
+    "shapely",
+    "libpysal",
+    "esda",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+)
+
+
+def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
+    """Return the hex sha256 of a file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"; _ = p.write_text("abc")
+    >>> file_sha256(p)[:12]
+    'ba7816bf8f01'
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def checksums(files: Mapping[str, str | Path]) -> dict[str, str]:
+    """Checksum each named file; a missing file maps to ``"missing"``.
+
+    Examples
+    --------
+    >>> checksums({"nothing": "/no/such/file"})
+    {'nothing': 'missing'}
+    """
+    out = {}
+    for name, path in sorted(files.items()):
+        p = Path(path)
+        if not p.is_file():
+            out[name] = "missing"
+            continue
+        st = p.stat()
+        key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+        if key not in _MEMO:
+            _MEMO[key] = file_sha256(p)
+        out[name] = _MEMO[key]
+    return out
+
+
+#: checksums already computed in this process, by (path, size, modification time)
+_MEMO: dict[tuple, str] = {}
+
+
+def _compare_source_digest() -> str:
+    """Hash the workbench's own source files: a code change must re-run the reports."""
+    import compare
+
+    root = Path(compare.__file__).parent
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*.py")):
+        h.update(p.relative_to(root).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def package_versions(packages: Iterable[str] = DEFAULT_PACKAGES) -> dict[str, str]:
+    """Installed versions of ``packages`` (``compare`` also gets a digest of its source).
+
+    Examples
+    --------
+    >>> "python" in package_versions(["numpy"])
+    True
+    """
+    out = {"python": platform.python_version()}
+    for name in packages:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    if "compare" in out:
+        out["compare"] += f"+src.{_compare_source_digest()}"
+    return out
+
+
+def _canonical(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, default=str, separators=(",", ":"))
+
+
+def fingerprint(record: Mapping[str, Any]) -> str:
+    """Hash a provenance record, ignoring its run-time fields.
+
+    Fields ``run_started``, ``run_finished``, ``duration_s`` and ``host`` do not enter the
+    hash, so two runs on the same inputs have the same fingerprint.
+
+    Examples
+    --------
+    >>> a = fingerprint({"parameters": {"city": "x"}, "run_started": "2026-01-01"})
+    >>> a == fingerprint({"parameters": {"city": "x"}, "run_started": "2027-01-01"})
+    True
+    """
+    volatile = {"run_started", "run_finished", "duration_s", "host", "fingerprint"}
+    stable = {k: v for k, v in record.items() if k not in volatile}
+    return hashlib.sha256(_canonical(stable).encode()).hexdigest()
+
+
+def collect_provenance(
+    *,
+    notebook: str | Path,
+    parameters: Mapping[str, Any],
+    data_files: Mapping[str, str | Path] = (),
+    packages: Iterable[str] = DEFAULT_PACKAGES,
+) -> dict[str, Any]:
+    """Build the provenance record of one report.
+
+    Parameters
+    ----------
+    notebook : str or Path
+        The source notebook (its checksum is recorded).
+    parameters : mapping
+        Parameters injected into the notebook.
+    data_files : mapping
+        Name -> path of every input file (raw data, governance profile, configuration).
+    packages : iterable of str
+
+    Returns
+    -------
+    dict
+        ``notebook``, ``notebook_sha256``, ``parameters``, ``data`` (name -> sha256),
+        ``packages``, ``run_started`` (UTC, ISO 8601), ``host``, ``fingerprint``.
+
+    Examples
+    --------
+    >>> rec = collect_provenance(notebook=__file__, parameters={"city": "x"})
+    >>> sorted(rec["parameters"])
+    ['city']
+    """
+    record: dict[str, Any] = {
+        "notebook": Path(notebook).name,
+        "notebook_sha256": file_sha256(notebook),
+        "parameters": dict(parameters),
+        "data": checksums(dict(data_files)),
+        "packages": package_versions(packages),
+        "run_started": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "host": platform.node(),
+    }
+    record["fingerprint"] = fingerprint(record)
+    return record
+
+
+def provenance_table(record: Mapping[str, Any]):
+    """Flatten a provenance record into a two-column table for display.
+
+    Examples
+    --------
+    >>> provenance_table({"parameters": {"city": "x"}, "data": {"a.csv": "ab12"}}).shape
+    (2, 3)
+    """
+    import pandas as pd
+
+    rows = []
+    for section in ("parameters", "data", "packages"):
+        for key, value in (record.get(section) or {}).items():
+            rows.append({"section": section, "item": key, "value": str(value)})
+    for key in ("notebook", "notebook_sha256", "run_started", "run_finished", "duration_s"):
+        if key in record:
+            rows.append({"section": "run", "item": key, "value": str(record[key])})
+    return pd.DataFrame(rows, columns=["section", "item", "value"])

@@ -1,0 +1,78 @@
+"""Segregation and territorial-equity indicators at city and neighbourhood level.
+
+City level (one value per city x period x group definition): two-group indices
+(:mod:`~compare.indicators.twogroup`), multigroup indices
+(:mod:`~compare.indicators.multigroup`), spatial indices (:mod:`~compare.indicators.spatial`),
+decomposition of the mutual information (:mod:`~compare.indicators.decomposition`), all
+collected by :func:`compute_panel` into one tidy table, with bootstrap intervals, difference
+tests and change between periods (:mod:`~compare.indicators.inference`).
+
+Neighbourhood level (one row per area x period): :func:`local_indicators` (shares, location
+quotients, local entropy, gap to the city, LISA clusters) and :func:`disadvantage_index`
+(:mod:`~compare.indicators.local`).
+"""
+
+from compare.indicators.decomposition import decompose_mutual_information
+from compare.indicators.inference import (
+    DifferenceResult,
+    bootstrap_replicates,
+    difference_test,
+    index_change,
+)
+from compare.indicators.local import disadvantage_index, lisa, local_indicators
+from compare.indicators.multigroup import (
+    multi_dissimilarity,
+    multi_gini,
+    mutual_information,
+    normalized_exposure,
+    theil_h,
+)
+from compare.indicators.panel import INDEX_FAMILY, INDICES, compute_panel, panel_from_wide
+from compare.indicators.spatial import (
+    MoranResult,
+    contiguity_weights,
+    grid_weights,
+    morans_i,
+    spatial_dissimilarity,
+)
+from compare.indicators.twogroup import (
+    atkinson,
+    correlation_ratio,
+    dissimilarity,
+    entropy,
+    exposure,
+    gini,
+    isolation,
+)
+
+__all__ = [
+    "INDICES",
+    "INDEX_FAMILY",
+    "compute_panel",
+    "panel_from_wide",
+    "dissimilarity",
+    "isolation",
+    "exposure",
+    "entropy",
+    "gini",
+    "atkinson",
+    "correlation_ratio",
+    "mutual_information",
+    "theil_h",
+    "multi_dissimilarity",
+    "multi_gini",
+    "normalized_exposure",
+    "spatial_dissimilarity",
+    "morans_i",
+    "MoranResult",
+    "contiguity_weights",
+    "grid_weights",
+    "decompose_mutual_information",
+    "bootstrap_replicates",
+    "difference_test",
+    "DifferenceResult",
+    "index_change",
+    "local_indicators",
+    "lisa",
+    "disadvantage_index",
+]

@@ -1,0 +1,401 @@
+r"""Neighbourhood-level indicators and a composite disadvantage index.
+
+Shares, location quotients, local entropy, gap to the city, LISA clusters, and a
+disadvantage index for choosing target areas.
+
+Reliability rule: an area whose total is below ``min_population`` is *flagged*
+(``small_area = True``); its share is reported but it is left out of the LISA clusters and
+of the disadvantage index (``status`` says so). Areas with a suppressed count get no share
+(``suppressed = True``). Neither is used silently.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from compare.errors import ConfigError, DataError
+from compare.indicators.panel import definitions_from, wide_counts
+from compare.indicators.spatial import contiguity_weights
+
+__all__ = ["local_indicators", "lisa", "disadvantage_index", "LISA_LABELS", "STATUS_CLASSES"]
+
+#: esda quadrant code -> cluster label
+LISA_LABELS = {1: "high-high", 2: "low-high", 3: "low-low", 4: "high-low"}
+
+#: status classes of :func:`disadvantage_index`, from best to worst
+STATUS_CLASSES = ("high", "medium", "low", "very low")
+
+
+def lisa(
+    values,
+    w,
+    *,
+    permutations: int = 999,
+    alpha: float = 0.05,
+    seed: int | None = 0,
+) -> pd.DataFrame:
+    r"""Local Moran's I (Anselin 1995) with cluster labels, via ``esda.Moran_Local``.
+
+    .. math:: I_i = \frac{z_i}{m_2} \sum_j w_{ij} z_j,\quad m_2 = \sum_i z_i^2 / n
+
+    on row-standardised weights; pseudo p-values from conditional permutations. An area is in
+    a cluster (``high-high``, ``low-low``) or an outlier (``high-low``, ``low-high``) when
+    its pseudo p-value is at most ``alpha``; otherwise ``not significant``. Areas without
+    neighbours are ``no neighbours``.
+
+    Parameters
+    ----------
+    values : array-like
+        One value per area (e.g. the group share), in the weights' row order, no NaN.
+    w : scipy.sparse matrix or libpysal.weights.W
+        Binary contiguity weights.
+    permutations : int
+    alpha : float
+        Significance level for the cluster labels (no multiple-testing correction).
+    seed : int, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lisa_i``, ``lisa_quadrant`` (esda code), ``lisa_p``, ``lisa_cluster``.
+
+    Examples
+    --------
+    >>> from compare.indicators.spatial import grid_weights
+    >>> y = np.r_[np.ones(50), np.zeros(50)]  # top half of a 10 x 10 grid
+    >>> out = lisa(y, grid_weights(10, 10, "queen"), permutations=999)
+    >>> out["lisa_cluster"].iloc[[22, 77]].tolist()
+    ['high-high', 'low-low']
+    """
+    import esda
+    from libpysal.weights import WSP
+
+    y = np.asarray(values, dtype=float)
+    w = sp.csr_matrix(getattr(w, "sparse", w), dtype=float)
+    if np.isnan(y).any():
+        raise DataError("lisa: values contain NaN; drop those areas first")
+    n = len(y)
+    out = pd.DataFrame(
+        {
+            "lisa_i": np.nan,
+            "lisa_quadrant": 0,
+            "lisa_p": np.nan,
+            "lisa_cluster": "no neighbours",
+        },
+        index=range(n),
+    )
+    has = np.asarray(w.sum(axis=1)).ravel() > 0
+    if has.sum() < 3 or np.nanstd(y[has]) == 0:
+        out.loc[has, "lisa_cluster"] = "not computed (fewer than 3 areas or no variation)"
+        return out
+    sub = w[has][:, has]
+    # areas left without neighbours after the subset are kept out in a second pass
+    has2 = np.asarray(sub.sum(axis=1)).ravel() > 0
+    if not has2.all():
+        idx = np.flatnonzero(has)
+        has[idx[~has2]] = False
+        sub = w[has][:, has]
+    W = WSP(sub).to_W(silence_warnings=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ml = esda.Moran_Local(
+            y[has], W, transformation="r", permutations=permutations, seed=seed, n_jobs=1
+        )
+    lab = np.array([LISA_LABELS[q] for q in ml.q], dtype=object)
+    lab[ml.p_sim > alpha] = "not significant"
+    out.loc[has, "lisa_i"] = ml.Is
+    out.loc[has, "lisa_quadrant"] = ml.q
+    out.loc[has, "lisa_p"] = ml.p_sim
+    out.loc[has, "lisa_cluster"] = lab
+    return out
+
+
+def _local_entropy(counts: np.ndarray) -> np.ndarray:
+    tot = counts.sum(axis=1, keepdims=True)
+    with np.errstate(all="ignore"):
+        p = counts / tot
+        h = -np.where(p > 0, p * np.log(p), 0.0).sum(axis=1)
+    return h / np.log(counts.shape[1])
+
+
+def local_indicators(
+    population: pd.DataFrame,
+    group_definitions,
+    areas=None,
+    *,
+    min_population: float = 100,
+    lisa_clusters: bool | None = None,
+    weights: str = "queen",
+    permutations: int = 999,
+    alpha: float = 0.05,
+    seed: int | None = 0,
+) -> pd.DataFrame:
+    r"""Neighbourhood-level indicators, one row per area x period x group definition.
+
+    Columns: ``city, area_id, period, vintage, group_definition, group, total, share``
+    (:math:`p_i = x_i/t_i`), ``city_share`` (:math:`P`, over all areas with counts),
+    ``location_quotient`` (:math:`p_i/P`), ``gap`` (:math:`p_i - P`, in share points),
+    ``local_entropy`` (entropy of the area's composition over the definition's partition,
+    divided by :math:`\ln K`: 0 = one group only, 1 = all groups equal; two-group entropy when
+    the definition has no partition), ``small_area`` (total < ``min_population``),
+    ``suppressed``, and with geometry the LISA columns of :func:`lisa` (computed on the share
+    of the areas that are neither small nor suppressed, per city and period), ``status``
+    (``ok``, ``small area``, ``suppressed``, ``empty``) and ``note``.
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        Canonical long table.
+    group_definitions : mapping, iterable or names
+        As for :func:`compare.indicators.compute_panel`.
+    areas : geopandas.GeoDataFrame, optional
+        Canonical areas; enables LISA clusters.
+    min_population : float
+        Areas with a smaller total are flagged ``small_area`` and kept out of LISA.
+    lisa_clusters : bool, optional
+        Compute LISA (default: when ``areas`` are given).
+    weights, permutations, alpha, seed :
+        LISA settings.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> from compare.synthetic import grid_city
+    >>> c = grid_city(5, 5, seed=4)
+    >>> loc = local_indicators(c.population, [c.group_definition], c.areas, permutations=99)
+    >>> bool((loc["location_quotient"] * loc["city_share"] - loc["share"]).abs().max() < 1e-12)
+    True
+    """
+    if min_population < 0:
+        raise ConfigError(
+            f"min_population must be >= 0, got {min_population}", key="min_population"
+        )
+    do_lisa = areas is not None if lisa_clusters is None else lisa_clusters
+    if do_lisa and areas is None:
+        raise DataError("LISA clusters need `areas` with geometry", column="geometry")
+    frames = []
+    for gd in definitions_from(group_definitions):
+        wide = wide_counts(population, gd.variables, areas if do_lisa else None)
+        x = wide[gd.group].to_numpy(float)
+        t = wide[gd.total].to_numpy(float)
+        if (x > t + 1e-9).any():
+            i = int(np.flatnonzero(x > t + 1e-9)[0])
+            raise DataError(
+                f"group {gd.group!r} ({x[i]:g}) larger than total {gd.total!r} ({t[i]:g}) in "
+                f"period {wide['period'].iloc[i]}; expected group <= total",
+                row=wide["area_id"].iloc[i],
+                column=gd.group,
+            )
+        parts = list(gd.groups)
+        suppressed = np.isnan(x) | np.isnan(t)
+        if parts:
+            suppressed_parts = wide[parts].isna().any(axis=1).to_numpy()
+        empty = ~suppressed & (t <= 0)
+        ok = ~suppressed & ~empty
+        out = wide[["city", "area_id", "period", "vintage"]].copy()
+        out["group_definition"] = gd.name
+        out["group"] = x
+        out["total"] = t
+        with np.errstate(all="ignore"):
+            out["share"] = np.where(ok, x / t, np.nan)
+        key = ["city", "period", "vintage"]
+        gx = pd.Series(np.where(ok, x, 0.0)).groupby([out[k] for k in key]).transform("sum")
+        gt = pd.Series(np.where(ok, t, 0.0)).groupby([out[k] for k in key]).transform("sum")
+        with np.errstate(all="ignore"):
+            out["city_share"] = (gx / gt).to_numpy()
+            out["location_quotient"] = out["share"] / out["city_share"]
+        out["gap"] = out["share"] - out["city_share"]
+        if parts:
+            ent = _local_entropy(wide[parts].to_numpy(float))
+            ent[suppressed_parts | empty] = np.nan
+        else:
+            p = out["share"].to_numpy()
+            with np.errstate(all="ignore"):
+                ent = -(
+                    np.where(p > 0, p * np.log(p), 0) + np.where(p < 1, (1 - p) * np.log1p(-p), 0)
+                )
+            ent = ent / np.log(2)
+            ent[~ok] = np.nan
+        out["local_entropy"] = ent
+        out["small_area"] = ok & (t < min_population)
+        out["suppressed"] = suppressed
+        status = np.where(suppressed, "suppressed", np.where(empty, "empty", "ok"))
+        status = np.where(out["small_area"], "small area", status)
+        out["status"] = status
+        out["note"] = np.select(
+            [suppressed, empty, out["small_area"].to_numpy()],
+            [
+                "suppressed count: no share",
+                "zero population: no share",
+                f"total below min_population={min_population:g}: flagged, not used in "
+                "LISA or disadvantage index",
+            ],
+            "",
+        )
+        if do_lisa:
+            out = _add_lisa(out, wide, weights, permutations, alpha, seed)
+        frames.append(out)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _add_lisa(out, wide, weights, permutations, alpha, seed):
+    out = out.copy()
+    out["lisa_i"] = np.nan
+    out["lisa_quadrant"] = 0
+    out["lisa_p"] = np.nan
+    out["lisa_cluster"] = "not computed"
+    use = (out["status"] == "ok").to_numpy()
+    if wide.geometry.isna().any():
+        bad = wide.loc[wide.geometry.isna(), "area_id"].iloc[0]
+        raise DataError("area has no geometry in `areas`", row=bad, column="geometry")
+    cache: dict = {}
+    for _, idx in out.groupby(["city", "period", "vintage"], sort=False).groups.items():
+        idx = np.asarray(idx)
+        sel = idx[use[idx]]
+        out.loc[idx[~use[idx]], "lisa_cluster"] = (
+            "not computed (" + out.loc[idx[~use[idx]], "status"] + ")"
+        )
+        if len(sel) < 3:
+            out.loc[sel, "lisa_cluster"] = "not computed (fewer than 3 usable areas)"
+            continue
+        ck = (str(weights), tuple(out.loc[sel, "area_id"]), out.loc[sel[0], "city"])
+        if ck not in cache:
+            cache[ck] = contiguity_weights(wide.geometry.iloc[sel], weights)
+        res = lisa(
+            out.loc[sel, "share"].to_numpy(),
+            cache[ck],
+            permutations=permutations,
+            alpha=alpha,
+            seed=seed,
+        )
+        for c in ("lisa_i", "lisa_quadrant", "lisa_p", "lisa_cluster"):
+            out.loc[sel, c] = res[c].to_numpy()
+    return out
+
+
+def disadvantage_index(
+    local: pd.DataFrame,
+    indicators: Sequence[str] | Mapping[str, float] | None = None,
+    *,
+    by: Sequence[str] = ("city", "period"),
+    thresholds: tuple[float, float, float] = (-1.0, 1.0, 1.5),
+    ddof: int = 1,
+) -> pd.DataFrame:
+    r"""Composite disadvantage (social status) index of areas, for choosing target areas.
+
+    Method, in the spirit of Berlin's *Monitoring Soziale Stadtentwicklung* (MSS; Senate
+    Department for Urban Development, yearly reports since 1998): for every city and period,
+
+    1. each indicator's share (e.g. unemployment, low income; from :func:`local_indicators`)
+       is z-standardised across the areas, :math:`z_{ij} = d_j (s_{ij} - \bar s_j)/sd_j`,
+       with direction :math:`d_j = +1` when a higher share means more disadvantage (give a
+       negative weight for indicators where higher is better, e.g. high income);
+    2. the z-values are summed with weights :math:`|d_j|` (equal by default) and the sum is
+       z-standardised again: ``index`` (0 = city average, in standard deviations; higher =
+       more disadvantaged);
+    3. areas are classified into status classes as in the MSS: ``high`` (index <
+       ``thresholds[0]`` = -1), ``medium`` (up to +1), ``low`` (up to +1.5) and
+       ``very low`` (above +1.5).
+
+    Only areas with every indicator reported and none of them flagged small or suppressed
+    are standardised and classified; the others get ``status_class = "not classified"``
+    and a ``note`` saying why.
+
+    Parameters
+    ----------
+    local : pandas.DataFrame
+        Output of :func:`local_indicators` (one row per area x period x group definition).
+    indicators : sequence of str or mapping name -> weight, optional
+        Group definitions to combine (default: all in ``local``); weights' sign gives the
+        direction.
+    by : sequence of str
+        Standardisation units.
+    thresholds : (float, float, float)
+        Class limits in standard deviations.
+    ddof : int
+        Degrees of freedom of the standard deviations (1 = sample SD).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` keys, ``area_id``, ``z_<indicator>`` per indicator, ``index``,
+        ``status_class``, ``n_indicators``, ``note``.
+
+    Examples
+    --------
+    >>> loc = pd.DataFrame({"city": "c", "period": "2020", "area_id": list("abcd") * 2,
+    ...     "group_definition": ["u"] * 4 + ["p"] * 4,
+    ...     "share": [.1, .2, .3, .9, .1, .1, .2, .8],
+    ...     "small_area": False, "suppressed": False})
+    >>> disadvantage_index(loc)["status_class"].tolist()
+    ['medium', 'medium', 'medium', 'low']
+    """
+    for c in ("area_id", "group_definition", "share", *by):
+        if c not in local.columns:
+            raise DataError(
+                f"column {c!r} missing; expected the output of local_indicators()", column=c
+            )
+    if indicators is None:
+        weights = dict.fromkeys(local["group_definition"].unique(), 1.0)
+    elif isinstance(indicators, Mapping):
+        weights = {k: float(v) for k, v in indicators.items()}
+    else:
+        weights = dict.fromkeys(indicators, 1.0)
+    unknown = [k for k in weights if k not in set(local["group_definition"])]
+    if unknown:
+        raise ConfigError(
+            f"indicator(s) {unknown} not in the local table; available: "
+            f"{sorted(local['group_definition'].unique())}",
+            key="indicators",
+        )
+    if not (thresholds[0] < thresholds[1] < thresholds[2]):
+        raise ConfigError(f"thresholds must increase, got {thresholds}", key="thresholds")
+    keys = [*by, "area_id"]
+    sub = local[local["group_definition"].isin(list(weights))].copy()
+    flags = sub.get("small_area", False) | sub.get("suppressed", False) | sub["share"].isna()
+    sub["_bad"] = flags
+    share = sub.pivot_table(index=keys, columns="group_definition", values="share", aggfunc="first")
+    bad = sub.pivot_table(index=keys, columns="group_definition", values="_bad", aggfunc="max")
+    share = share.reindex(columns=list(weights))
+    bad = bad.reindex(columns=list(weights)).fillna(True).astype(bool)
+    usable = ~bad.any(axis=1) & share.notna().all(axis=1)
+    out = share.index.to_frame(index=False)
+    zsum = np.zeros(len(share))
+    grp = [share.index.get_level_values(k) for k in by]
+    for name, wgt in weights.items():
+        s = share[name].where(usable)
+        g = s.groupby(grp)
+        z = (s - g.transform("mean")) / g.transform(lambda v: v.std(ddof=ddof))
+        z = np.sign(wgt) * z
+        out[f"z_{name}"] = z.to_numpy()
+        zsum = zsum + abs(wgt) * z.to_numpy()
+    zs = pd.Series(zsum, index=share.index).where(usable.to_numpy())
+    g = zs.groupby(grp)
+    index = (zs - g.transform("mean")) / g.transform(lambda v: v.std(ddof=ddof))
+    out["index"] = index.to_numpy()
+    lo, mid, hi = thresholds
+    v = out["index"].to_numpy()
+    cls = np.select([v < lo, v <= mid, v <= hi, v > hi], list(STATUS_CLASSES), "not classified")
+    out["status_class"] = np.where(np.isnan(v), "not classified", cls)
+    out["n_indicators"] = share.notna().sum(axis=1).to_numpy()
+    reasons = []
+    for i in range(len(out)):
+        if not np.isnan(v[i]):
+            reasons.append("")
+            continue
+        b = [n for n in weights if bad.iloc[i][n]]
+        reasons.append(
+            "not classified: " + ", ".join(b) + " missing, suppressed or small area"
+            if b
+            else "not classified: no variation between areas"
+        )
+    out["note"] = reasons
+    return out

@@ -27,7 +27,7 @@ def _brute_primes(on, dc, k):
     ]
 
     def contains(a, b):  # a strictly more general than b
-        return a != b and all(x == -1 or x == y for x, y in zip(a, b))
+        return a != b and all(x == -1 or x == y for x, y in zip(a, b, strict=True))
 
     primes = [p for p in ok if not any(contains(q, p) for q in ok)]
     return {p for p in primes if any(covers(p, m) for m in on)}
@@ -46,8 +46,8 @@ def functions(draw):
     k = draw(st.integers(1, 4))
     codes = draw(st.lists(st.sampled_from(["on", "off", "dc"]), min_size=2**k, max_size=2**k))
     minterms = list(itertools.product((0, 1), repeat=k))
-    on = [m for m, c in zip(minterms, codes) if c == "on"]
-    dc = [m for m, c in zip(minterms, codes) if c == "dc"]
+    on = [m for m, c in zip(minterms, codes, strict=True) if c == "on"]
+    dc = [m for m, c in zip(minterms, codes, strict=True) if c == "dc"]
     return k, on, dc
 
 

@@ -239,34 +239,63 @@ def read_pxweb_csv(path: str | Path, report: ImportReport | None = None) -> pd.D
         if skipped:
             report.notes.append(f"{path.name}: non-count columns not imported: {skipped}")
     n, k = counts.shape
-    out = pd.DataFrame(
+    rows_of = np.repeat(np.arange(n), k)
+    cols_of = np.tile(np.arange(k), n)
+    # Categoricals built from codes: a few thousand distinct strings instead of 1e6 string objects.
+    return pd.DataFrame(
         {
-            "area_id": np.repeat(codes, k),
-            "area_name": np.repeat(names, k),
-            "municipality": np.repeat(munis, k),
-            "period": np.tile([p for _, _, p in columns], n),
-            "variable": np.tile([v for _, v, _ in columns], n),
+            "area_id": _categorical(codes, rows_of),
+            "area_name": _categorical(names, rows_of),
+            "municipality": _categorical(munis, rows_of),
+            "period": _categorical([p for _, _, p in columns], cols_of),
+            "variable": _categorical([v for _, v, _ in columns], cols_of),
             "count": counts.ravel(),
         }
     )
-    return out
+
+
+def _categorical(values: list[str], positions: np.ndarray) -> pd.Categorical:
+    """``values[positions]`` as a categorical, without materialising the repeated strings."""
+    cats, inverse = np.unique(np.asarray(values, dtype=object), return_inverse=True)
+    return pd.Categorical.from_codes(inverse[positions], categories=pd.Index(cats, dtype=str))
+
+
+def _concat_categorical(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate frames, merging categorical columns' categories (pandas would fall back to str)."""
+    from pandas.api.types import union_categoricals
+
+    out = {}
+    for col in frames[0].columns:
+        parts = [f[col] for f in frames]
+        if isinstance(parts[0].dtype, pd.CategoricalDtype):
+            out[col] = union_categoricals(parts)
+        else:
+            out[col] = np.concatenate([p.to_numpy() for p in parts])
+    return pd.DataFrame(out)
 
 
 def _resolve_municipalities(frame: pd.DataFrame, lookup: dict[str, str] | None) -> pd.Series:
-    """Complete municipality names cut off in long rows (prefix match, then the lookup table)."""
-    names = frame["municipality"]
-    full = set(names[~names.duplicated()].tolist())
-    complete = sorted(full)
+    """Complete municipality names cut off in long rows (prefix match, then the lookup table).
+
+    Works on the distinct (postal code, name) pairs, then maps back to every row.
+    """
+    pairs = frame[["area_id", "municipality"]].astype(str).drop_duplicates()
+    complete = sorted(set(pairs["municipality"]))
     mapping = {}
-    for short in full:
+    for short in complete:
         longer = [c for c in complete if c != short and c.startswith(short)]
         if len(longer) == 1:
             mapping[short] = longer[0]
-    out = names.map(lambda s: mapping.get(s, s))
+    resolved = pairs["municipality"].map(lambda s: mapping.get(s, s))
     if lookup:
-        missing = out.eq("") | ~out.isin(set(lookup.values()))
-        out = out.where(~missing, frame["area_id"].map(lookup).fillna(out))
-    return out
+        unknown = resolved.eq("") | ~resolved.isin(set(lookup.values()))
+        resolved = resolved.where(~unknown, pairs["area_id"].map(lookup).fillna(resolved))
+    key = pd.MultiIndex.from_frame(pairs)
+    table = pd.Series(resolved.to_numpy(), index=key)
+    rows = pd.MultiIndex.from_arrays(
+        [frame["area_id"].astype(str), frame["municipality"].astype(str)]
+    )
+    return pd.Series(pd.Categorical(table.reindex(rows).to_numpy()), index=frame.index)
 
 
 def read_pxweb_dir(
@@ -312,7 +341,7 @@ def read_pxweb_dir(
     if not files:
         raise DataError("no PxWeb CSV files found; expected <Theme>_<year>.csv", file=folder)
     frames = [read_pxweb_csv(f, report=report) for f in files]
-    df = pd.concat(frames, ignore_index=True)
+    df = _concat_categorical(frames)
     table = None
     if lookup is not None and Path(lookup).is_file():
         lk = pd.read_csv(lookup, sep="\t", dtype=str)

@@ -300,7 +300,7 @@ def fetch(
             result.copied.append(entry.path)
         elif download:
 
-            def write(fh, url=entry.url):
+            def write(fh, url=entry.url, name=entry.path):
                 try:
                     with urllib.request.urlopen(url, timeout=timeout) as resp:
                         shutil.copyfileobj(resp, fh, 1 << 20)
@@ -308,7 +308,7 @@ def fetch(
                     raise DataError(
                         f"download failed ({exc}); expected the file at {url}. Provide a mirror "
                         "with --mirror DIR if this machine has no network.",
-                        file=entry.path,
+                        file=name,
                     ) from None
 
             _install(entry, target, write)

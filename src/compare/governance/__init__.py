@@ -1,0 +1,115 @@
+"""Governance models as data: profiles, evidence, rubrics, practices, comparison, outcomes.
+
+Quick start::
+
+    from compare.governance import load_profiles, load_rubric, compare_to
+    rubric = load_rubric()                      # data/rubrics/area-governance-v1.yml
+    profiles = load_profiles(rubric=rubric)     # data/governance/*.yml
+    compare_to(profiles, "vantaa")              # Vantaa against every other city
+
+Paths default to the repository's ``data/`` folder, found by walking up from the installed
+``compare`` package or from the working directory (``COMPARE_HOME`` overrides); pass explicit
+paths to use other files. Scores are illustrative assessments, not official evaluations.
+"""
+
+from compare.governance._io import find_data_dir, read_yaml
+from compare.governance.compare import (
+    ModelSimilarity,
+    SimilarityResult,
+    adjusted_rand_index,
+    cluster_stability,
+    compare_to,
+    differences,
+    model_distance,
+    score_matrix,
+    score_table,
+    side_by_side,
+)
+from compare.governance.evidence import (
+    CONFIDENCE_LEVELS,
+    Claim,
+    Evidence,
+    Source,
+)
+from compare.governance.outcomes import coverage_table, covered_vs_rest, flag_covered
+from compare.governance.practices import (
+    Practice,
+    PracticeCatalogue,
+    Transfer,
+    load_practices,
+)
+from compare.governance.profile import (
+    CLAIM_KEYS,
+    MEMBER_TYPES,
+    STAGES,
+    Assessment,
+    CoveredArea,
+    LocalAction,
+    Member,
+    Profile,
+    Score,
+    known_area_ids,
+    load_profile,
+    load_profiles,
+    validate_profile_areas,
+)
+from compare.governance.rubric import MATURITY_SCALE, Criterion, Dimension, Rubric, load_rubric
+
+__all__ = [
+    "find_data_dir",
+    "read_yaml",
+    "CONFIDENCE_LEVELS",
+    "Source",
+    "Evidence",
+    "Claim",
+    "MATURITY_SCALE",
+    "Criterion",
+    "Dimension",
+    "Rubric",
+    "load_rubric",
+    "MEMBER_TYPES",
+    "STAGES",
+    "CLAIM_KEYS",
+    "CoveredArea",
+    "Member",
+    "LocalAction",
+    "Score",
+    "Assessment",
+    "Profile",
+    "load_profile",
+    "load_profiles",
+    "validate_profile_areas",
+    "known_area_ids",
+    "all_actions",
+    "Practice",
+    "Transfer",
+    "PracticeCatalogue",
+    "load_practices",
+    "score_table",
+    "score_matrix",
+    "side_by_side",
+    "differences",
+    "compare_to",
+    "model_distance",
+    "ModelSimilarity",
+    "SimilarityResult",
+    "adjusted_rand_index",
+    "cluster_stability",
+    "coverage_table",
+    "flag_covered",
+    "covered_vs_rest",
+]
+
+
+def all_actions(profiles) -> list[LocalAction]:
+    """Every local action of the given profiles (input of :mod:`compare.evaluation`).
+
+    Examples
+    --------
+    >>> acts = all_actions(load_profiles())
+    >>> all(a.start_period for a in acts)
+    True
+    """
+    from compare.governance.compare import _as_dict
+
+    return [a for p in _as_dict(profiles).values() for a in p.actions]

@@ -192,3 +192,13 @@ def test_requested_period_missing_from_data_is_refused(own_city):
     )
     with pytest.raises(ConfigError, match="2019"):
         load_network(_write(own_city, body))
+
+
+def test_paavo_2019_network_reads_the_wfs_table_on_postal_polygons():
+    net = load_network("capital-region-2019")
+    s = net.summary().set_index("city")
+    assert s.loc["kauniainen", "areas"] == 1 and s.loc["vantaa", "areas"] == 36
+    pop = net.population
+    vantaa_2016 = pop[(pop.city == "vantaa") & (pop.period == "2016") & (pop.variable == "unemployed")]
+    assert vantaa_2016["count"].sum() > 5000
+    assert set(pop.loc[pop.variable == "population", "period"]) == {"2017"}

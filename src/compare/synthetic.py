@@ -75,6 +75,7 @@ def _field(rng, nrows, ncols, clustering, scale):
     if clustering <= 0:
         return white
     smooth = gaussian_filter(rng.standard_normal((nrows, ncols)), sigma=scale, mode="wrap")
+    smooth = smooth - smooth.mean()
     sd = smooth.std()
     smooth = smooth / sd if sd > 0 else smooth
     return np.sqrt(clustering) * smooth + np.sqrt(1 - clustering) * white

@@ -276,9 +276,7 @@ def stack(
     )
 
 
-def from_arrays(
-    group=None, total=None, groups=None, *, name: str = "index", min_areas: int = 2
-) -> Stacked:
+def from_arrays(group=None, total=None, groups=None, *, name: str = "index", min_areas: int = 2) -> Stacked:
     """Stack plain arrays as a single segment for the single-index functions.
 
     Raises :class:`DataError` when the index is undefined: fewer than ``min_areas`` usable
@@ -306,8 +304,7 @@ def from_arrays(
     n = int(s.n_areas.sum()) if s.n_segments else 0
     if n < min_areas:
         raise DataError(
-            f"{name} needs at least {min_areas} areas with population and no suppressed count; "
-            f"got {n}"
+            f"{name} needs at least {min_areas} areas with population and no suppressed count; got {n}"
         )
     if s.x is not None:
         share = s.x.sum() / s.t.sum()

@@ -418,9 +418,7 @@ def index_change(
                 v0 = look.loc[(*gkey, p0), "value"]
                 v1 = look.loc[(*gkey, p1), "value"]
                 notes = [
-                    f"{p}: {look.loc[(*gkey, p), 'note']}"
-                    for p in (p0, p1)
-                    if look.loc[(*gkey, p), "note"]
+                    f"{p}: {look.loc[(*gkey, p), 'note']}" for p in (p0, p1) if look.loc[(*gkey, p), "note"]
                 ]
                 undefined = bool(np.isnan(v0) or np.isnan(v1))
                 rows.append(

@@ -103,9 +103,7 @@ def lisa(
     W = WSP(sub).to_W(silence_warnings=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ml = esda.Moran_Local(
-            y[has], W, transformation="r", permutations=permutations, seed=seed, n_jobs=1
-        )
+        ml = esda.Moran_Local(y[has], W, transformation="r", permutations=permutations, seed=seed, n_jobs=1)
     lab = np.array([LISA_LABELS[q] for q in ml.q], dtype=object)
     lab[ml.p_sim > alpha] = "not significant"
     out.loc[has, "lisa_i"] = ml.Is
@@ -175,15 +173,13 @@ def local_indicators(
     True
     """
     if min_population < 0:
-        raise ConfigError(
-            f"min_population must be >= 0, got {min_population}", key="min_population"
-        )
+        raise ConfigError(f"min_population must be >= 0, got {min_population}", key="min_population")
     do_lisa = areas is not None if lisa_clusters is None else lisa_clusters
     if do_lisa and areas is None:
         raise DataError("LISA clusters need `areas` with geometry", column="geometry")
     frames = []
     for gd in definitions_from(group_definitions):
-        wide = wide_counts(population, gd.variables, areas if do_lisa else None)
+        wide = wide_counts(population, gd.variables, areas if do_lisa else None, require=gd.variables)
         x = wide[gd.group].to_numpy(float)
         t = wide[gd.total].to_numpy(float)
         if (x > t + 1e-9).any():
@@ -219,9 +215,7 @@ def local_indicators(
         else:
             p = out["share"].to_numpy()
             with np.errstate(all="ignore"):
-                ent = -(
-                    np.where(p > 0, p * np.log(p), 0) + np.where(p < 1, (1 - p) * np.log1p(-p), 0)
-                )
+                ent = -(np.where(p > 0, p * np.log(p), 0) + np.where(p < 1, (1 - p) * np.log1p(-p), 0))
             ent = ent / np.log(2)
             ent[~ok] = np.nan
         out["local_entropy"] = ent
@@ -260,9 +254,7 @@ def _add_lisa(out, wide, weights, permutations, alpha, seed):
     for _, idx in out.groupby(["city", "period", "vintage"], sort=False).groups.items():
         idx = np.asarray(idx)
         sel = idx[use[idx]]
-        out.loc[idx[~use[idx]], "lisa_cluster"] = (
-            "not computed (" + out.loc[idx[~use[idx]], "status"] + ")"
-        )
+        out.loc[idx[~use[idx]], "lisa_cluster"] = "not computed (" + out.loc[idx[~use[idx]], "status"] + ")"
         if len(sel) < 3:
             out.loc[sel, "lisa_cluster"] = "not computed (fewer than 3 usable areas)"
             continue
@@ -340,9 +332,7 @@ def disadvantage_index(
     """
     for c in ("area_id", "group_definition", "share", *by):
         if c not in local.columns:
-            raise DataError(
-                f"column {c!r} missing; expected the output of local_indicators()", column=c
-            )
+            raise DataError(f"column {c!r} missing; expected the output of local_indicators()", column=c)
     if indicators is None:
         weights = dict.fromkeys(local["group_definition"].unique(), 1.0)
     elif isinstance(indicators, Mapping):

@@ -12,10 +12,11 @@ Elbers (2023), "A method for studying differences in segregation across time and
 *Sociological Methods & Research* 52(1): 5-42.
 
 Difference from PySAL ``segregation`` 2.5: a group absent from a city (:math:`\pi_k=0`)
-makes PySAL's ``MultiInfoTheory`` and ``MultiDivergence`` return NaN
-(:math:`0 \cdot \ln 0`); here the limit :math:`0 \ln 0 = 0` is used, as in Theil's and
-Elbers' definitions, so the index equals the index over the groups present. With all
-groups present both agree to 1e-9 (tested).
+makes PySAL's ``MultiInfoTheory`` (H) return NaN, because its entropy term
+:math:`\pi_k \ln(1/\pi_k)` is :math:`0 \cdot \infty`; here the limit
+:math:`0 \ln 0 = 0` is used, as in Theil's and Elbers' definitions, so H equals H over the
+groups present. (PySAL's ``MultiDivergence``, i.e. M, skips the term with ``nansum`` and
+agrees.) With all groups present every index agrees with PySAL to 1e-9 (tested).
 """
 
 from __future__ import annotations

@@ -62,15 +62,11 @@ def _check_indices(indices) -> list[str]:
         indices = [i.strip() for i in indices.split(",") if i.strip()]
     unknown = [i for i in indices if i not in INDEX_FAMILY]
     if unknown:
-        raise ConfigError(
-            f"unknown index name(s) {unknown}; expected some of {list(INDICES)}", key="index"
-        )
+        raise ConfigError(f"unknown index name(s) {unknown}; expected some of {list(INDICES)}", key="index")
     return list(dict.fromkeys(indices))
 
 
-def _segment_weights(
-    data: pd.DataFrame, s: Stacked, weights, cache: dict | None = None
-) -> sp.csr_matrix:
+def _segment_weights(data: pd.DataFrame, s: Stacked, weights, cache: dict | None = None) -> sp.csr_matrix:
     """Block-diagonal binary weights in stacked order (one block per segment)."""
     n = len(s.seg)
     order = s.rows["_row"].to_numpy()
@@ -402,11 +398,19 @@ def definitions_from(group_definitions) -> list[GroupDefinition]:
     return out
 
 
-def wide_counts(population: pd.DataFrame, variables: Iterable[str], areas=None) -> pd.DataFrame:
+def wide_counts(
+    population: pd.DataFrame,
+    variables: Iterable[str],
+    areas=None,
+    require: Iterable[str] | None = None,
+) -> pd.DataFrame:
     """Pivot the canonical long table to one row per ``(city, area_id, period, vintage)``.
 
     Only areas that report at least one of ``variables`` appear; a variable missing for an
-    area becomes ``NaN`` (dropped as suppressed by the indices). With ``areas`` the result is
+    area becomes ``NaN`` (dropped as suppressed by the indices). With ``require``, a city and
+    period is kept only if it reports each required variable for at least one area (a city
+    that does not publish a variable at all, or not in that year, gets no row rather than an
+    all-suppressed one). With ``areas`` the result is
     a GeoDataFrame with each area's geometry (joined on city, vintage and area id).
 
     Examples
@@ -439,6 +443,12 @@ def wide_counts(population: pd.DataFrame, variables: Iterable[str], areas=None) 
     wide = wide.reindex(columns=variables).astype(float)
     wide.columns.name = None
     wide = wide.reset_index()
+    if require:
+        have = sub.loc[sub["variable"].isin(list(require)), ["city", "period", "variable"]]
+        n_req = have.drop_duplicates().groupby(["city", "period"]).size()
+        ok = n_req[n_req == len(set(require))].index
+        wide = wide[pd.MultiIndex.from_frame(wide[["city", "period"]]).isin(ok)]
+        wide = wide.reset_index(drop=True)
     if areas is not None:
         import geopandas as gpd
 
@@ -514,7 +524,9 @@ def compute_panel(
                 f"which the population table has; available: {sorted(present)}",
                 column="variable",
             )
-        wide = wide_counts(population, gd.variables, areas)
+        wide = wide_counts(population, gd.variables, areas, require=gd.variables)
+        if wide.empty:
+            continue
         if indices is None:
             idx = [
                 i

@@ -105,9 +105,7 @@ def contiguity_weights(geometry, kind: str = "queen") -> sp.csr_matrix:
             w = weights.Rook.from_dataframe(gdf, use_index=False)
         else:
             if n <= k:
-                raise DataError(
-                    f"knn:{k} weights need more than {k} areas, got {n}", column="geometry"
-                )
+                raise DataError(f"knn:{k} weights need more than {k} areas, got {n}", column="geometry")
             w = weights.KNN.from_dataframe(gdf, k=k, use_index=False)
     m = w.sparse.tocsr().astype(float)
     m.data[:] = 1.0

@@ -144,7 +144,12 @@ def score_matrix(profiles, rubric: Rubric, level: str = "criterion") -> pd.DataF
     return m.astype(float)
 
 
-def side_by_side(profiles, rubric: Rubric, cities: Sequence[str] | None = None) -> pd.DataFrame:
+def side_by_side(
+    profiles,
+    rubric: Rubric,
+    cities: Sequence[str] | None = None,
+    dimensions: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Criterion-by-criterion table of two or more models with the evidence behind each score.
 
     Parameters
@@ -153,6 +158,8 @@ def side_by_side(profiles, rubric: Rubric, cities: Sequence[str] | None = None) 
     rubric : Rubric
     cities : sequence of str, optional
         Cities to show (default: all, in load order).
+    dimensions : sequence of str, optional
+        Restrict to these rubric dimensions (unknown ids raise :class:`ConfigError`).
 
     Returns
     -------
@@ -169,12 +176,16 @@ def side_by_side(profiles, rubric: Rubric, cities: Sequence[str] | None = None) 
     """
     chosen = _pick(profiles, cities)
     t = score_table(chosen, rubric)
+    if dimensions is None:
+        crits = list(rubric.criteria)
+    else:
+        crits = [c for d in dimensions for c in rubric.dimension(d).criteria]
     out = pd.DataFrame(
         index=pd.MultiIndex.from_tuples(
-            [(c.dimension, c.id) for c in rubric.criteria], names=["dimension", "criterion"]
+            [(c.dimension, c.id) for c in crits], names=["dimension", "criterion"]
         )
     )
-    out["criterion_name"] = [c.name for c in rubric.criteria]
+    out["criterion_name"] = [c.name for c in crits]
     for city in chosen:
         sub = t[t["city"] == city].set_index(["dimension", "criterion"])
         out[f"{city}:score"] = sub["score"]
@@ -287,9 +298,7 @@ def compare_to(profiles, city: str, rubric: Rubric | None = None, top: int = 3) 
             row[f"gap_{dim}"] = dims.loc[city, dim] - dims.loc[other, dim]
         row["differs_most"] = "; ".join(
             f"{c} ({x:.0f} vs {y:.0f})"
-            for c, x, y in zip(
-                diff["criterion"], diff[f"score_{city}"], diff[f"score_{other}"], strict=True
-            )
+            for c, x, y in zip(diff["criterion"], diff[f"score_{city}"], diff[f"score_{other}"], strict=True)
         )
         rows.append(row)
     out = pd.DataFrame(rows)
@@ -509,9 +518,7 @@ def _relabel(labels) -> np.ndarray:
     return np.asarray(out)
 
 
-def cluster_stability(
-    matrix: pd.DataFrame, n_clusters: int = 2, method: str = "average"
-) -> pd.DataFrame:
+def cluster_stability(matrix: pd.DataFrame, n_clusters: int = 2, method: str = "average") -> pd.DataFrame:
     """Stability of the model types when one criterion is dropped (leave-one-criterion-out).
 
     For each criterion :math:`k`, the clustering is refitted without it and compared with

@@ -55,9 +55,7 @@ class Source:
         'Pub (2020). Title. http://x'
         """
         year = f" ({self.year})" if self.year else ""
-        pub = (
-            f"{self.publisher}{year}. " if self.publisher else (f"{year.strip()} " if year else "")
-        )
+        pub = f"{self.publisher}{year}. " if self.publisher else (f"{year.strip()} " if year else "")
         url = f" {self.url}" if self.url else ""
         return f"{pub}{self.title}.{url}".strip()
 
@@ -133,9 +131,7 @@ def _require_mapping(value, ctx: _Ctx, what: str) -> Mapping:
 def _check_keys(value: Mapping, allowed: set[str], ctx: _Ctx, required: tuple[str, ...] = ()):
     unknown = sorted(set(value) - allowed)
     if unknown:
-        raise ctx.child(unknown[0]).error(
-            f"unknown key {unknown[0]!r}; expected one of {sorted(allowed)}"
-        )
+        raise ctx.child(unknown[0]).error(f"unknown key {unknown[0]!r}; expected one of {sorted(allowed)}")
     for key in required:
         if value.get(key) in (None, ""):
             raise ctx.child(key).error(f"missing required key {key!r}")
@@ -220,8 +216,7 @@ def parse_evidence(raw, ctx: _Ctx) -> tuple[Evidence, ...]:
         sid = str(item["source"])
         if sid not in ctx.sources:
             raise c.child("source").error(
-                f"unknown source {sid!r}; expected an id declared under 'sources' "
-                f"({sorted(ctx.sources)})"
+                f"unknown source {sid!r}; expected an id declared under 'sources' ({sorted(ctx.sources)})"
             )
         out.append(
             Evidence(

@@ -168,9 +168,7 @@ def covered_vs_rest(
         if indicator_columns is None:
             skip = set(_KEYS) | ({weight} if weight else set())
             indicator_columns = [
-                c
-                for c in frame.columns
-                if c not in skip and pd.api.types.is_numeric_dtype(frame[c])
+                c for c in frame.columns if c not in skip and pd.api.types.is_numeric_dtype(frame[c])
             ]
         missing = [c for c in indicator_columns if c not in frame.columns]
         if missing:

@@ -360,9 +360,7 @@ def _period(value, ctx: _Ctx, required: bool) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not _PERIOD.match(value):
-        raise ctx.error(
-            f"period {value!r} is not a period label; expected 'YYYY' or 'YYYY-H1'/'YYYY-H2'"
-        )
+        raise ctx.error(f"period {value!r} is not a period label; expected 'YYYY' or 'YYYY-H1'/'YYYY-H2'")
     return value
 
 
@@ -376,9 +374,7 @@ def _parse_areas(raw, ctx: _Ctx) -> tuple[CoveredArea, ...]:
         c = ctx.child(i)
         if not isinstance(item, Mapping):
             item = {"area_id": item}
-        _check_keys(
-            item, {"area_id", "name", "confidence", "evidence", "note"}, c, required=("area_id",)
-        )
+        _check_keys(item, {"area_id", "name", "confidence", "evidence", "note"}, c, required=("area_id",))
         aid = _area_id(item["area_id"], c.child("area_id"))
         if aid in seen:
             raise c.child("area_id").error(f"duplicate covered area {aid!r}")
@@ -407,13 +403,9 @@ def _parse_group(raw, ctx: _Ctx) -> tuple[str, tuple[Member, ...]]:
     for i, m in enumerate(mraw):
         c = ctx.child("members").child(i)
         _require_mapping(m, c, "type, name, role, confidence, evidence")
-        _check_keys(
-            m, {"type", "name", "role", "confidence", "evidence"}, c, required=("type", "name")
-        )
+        _check_keys(m, {"type", "name", "role", "confidence", "evidence"}, c, required=("type", "name"))
         if m["type"] not in MEMBER_TYPES:
-            raise c.child("type").error(
-                f"member type {m['type']!r} is not one of {list(MEMBER_TYPES)}"
-            )
+            raise c.child("type").error(f"member type {m['type']!r} is not one of {list(MEMBER_TYPES)}")
         members.append(
             Member(
                 type=str(m["type"]),
@@ -438,9 +430,7 @@ def _parse_claims(raw, ctx: _Ctx) -> dict[str, Claim]:
         claim = parse_claim(str(key), spec, c)
         if key == "stage" and claim.value not in STAGES:
             raise c.child("value").error(f"stage {claim.value!r} is not one of {list(STAGES)}")
-        if key == "start_year" and (
-            isinstance(claim.value, bool) or not isinstance(claim.value, int)
-        ):
+        if key == "start_year" and (isinstance(claim.value, bool) or not isinstance(claim.value, int)):
             raise c.child("value").error(f"start year {claim.value!r} is not an integer year")
         out[str(key)] = claim
     return out
@@ -477,9 +467,7 @@ def _parse_actions(raw, ctx: _Ctx, city: str) -> tuple[LocalAction, ...]:
         targets = a["target_areas"]
         if not isinstance(targets, list) or not targets:
             raise c.child("target_areas").error("expected a non-empty list of area ids")
-        target_ids = tuple(
-            _area_id(t, c.child("target_areas").child(j)) for j, t in enumerate(targets)
-        )
+        target_ids = tuple(_area_id(t, c.child("target_areas").child(j)) for j, t in enumerate(targets))
         start = _period(a.get("start_period"), c.child("start_period"), required=True)
         end = _period(a.get("end_period"), c.child("end_period"), required=False)
         if end is not None and end < start:
@@ -539,7 +527,23 @@ def _parse_assessment(raw, ctx: _Ctx, rubric: Rubric) -> Assessment | None:
             )
         if not isinstance(spec, Mapping):
             spec = {"score": spec}
-        _check_keys(spec, {"score", "rationale", "confidence", "evidence"}, cc, required=("score",))
+        _check_keys(
+            spec,
+            {"score", "rationale", "confidence", "evidence", "dimension"},
+            cc,
+            required=("score",),
+        )
+        if spec.get("dimension") is not None:
+            dim = str(spec["dimension"])
+            if dim not in rubric.dimension_ids:
+                raise cc.child("dimension").error(
+                    f"unknown dimension {dim!r} for rubric {rubric.id!r}; expected one of "
+                    f"{list(rubric.dimension_ids)}"
+                )
+            if dim != rubric.dimension_of(str(crit)):
+                raise cc.child("dimension").error(
+                    f"criterion {crit!r} belongs to dimension {rubric.dimension_of(str(crit))!r}, not {dim!r}"
+                )
         scores[str(crit)] = Score(
             criterion=str(crit),
             score=rubric.validate_score(spec["score"], cc.child("score")),

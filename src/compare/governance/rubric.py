@@ -104,8 +104,18 @@ class Rubric:
             if c.id == criterion_id:
                 return c
         raise ConfigError(
-            f"unknown criterion {criterion_id!r}; rubric {self.id!r} has "
-            f"{list(self.criterion_ids)}",
+            f"unknown criterion {criterion_id!r}; rubric {self.id!r} has {list(self.criterion_ids)}",
+            file=self.path,
+            key="dimensions",
+        )
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        """Return a dimension by id; raise :class:`ConfigError` for an unknown id."""
+        for d in self.dimensions:
+            if d.id == dimension_id:
+                return d
+        raise ConfigError(
+            f"unknown dimension {dimension_id!r}; rubric {self.id!r} has {list(self.dimension_ids)}",
             file=self.path,
             key="dimensions",
         )
@@ -140,9 +150,7 @@ class Rubric:
     def validate_score(self, value, ctx: _Ctx) -> int:
         """Check that ``value`` is an integer level of the scale."""
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ctx.error(
-                f"score {value!r} is not an integer; expected one of {sorted(self.scale)}"
-            )
+            raise ctx.error(f"score {value!r} is not an integer; expected one of {sorted(self.scale)}")
         if value not in self.scale:
             lo, hi = min(self.scale), max(self.scale)
             raise ctx.error(f"score {value} is outside the maturity scale {lo}-{hi}")
@@ -215,9 +223,7 @@ def load_rubric(path=None) -> Rubric:
         for j, cr in enumerate(d["criteria"]):
             cc = c.child("criteria").child(j)
             _require_mapping(cr, cc, "id, name, question, frameworks")
-            _check_keys(
-                cr, {"id", "name", "question", "frameworks", "levels"}, cc, required=("id",)
-            )
+            _check_keys(cr, {"id", "name", "question", "frameworks", "levels"}, cc, required=("id",))
             cid = str(cr["id"])
             if cid in seen:
                 raise cc.child("id").error(f"duplicate criterion id {cid!r}")
@@ -230,10 +236,7 @@ def load_rubric(path=None) -> Rubric:
                     raise (
                         cc.child("frameworks")
                         .child(k)
-                        .error(
-                            f"criterion cites unknown framework {fw!r}; declared: "
-                            f"{sorted(frameworks)}"
-                        )
+                        .error(f"criterion cites unknown framework {fw!r}; declared: {sorted(frameworks)}")
                     )
             levels = cr.get("levels") or {}
             crits.append(

@@ -83,9 +83,7 @@ def test_decreasing_set_when_exclusion_above_inclusion():
 
 
 def test_r_qca_log_odds_option():
-    assert calibrate_direct([20000], 2500, 5000, 20000, log_odds=np.log(19))[0] == pytest.approx(
-        0.95
-    )
+    assert calibrate_direct([20000], 2500, 5000, 20000, log_odds=np.log(19))[0] == pytest.approx(0.95)
 
 
 def test_anchors_out_of_order_are_refused():

@@ -22,9 +22,7 @@ def _all_implicants(k):
 def _brute_primes(on, dc, k):
     allowed = set(on) | set(dc)
     minterms = list(itertools.product((0, 1), repeat=k))
-    ok = [
-        imp for imp in _all_implicants(k) if all(m in allowed for m in minterms if covers(imp, m))
-    ]
+    ok = [imp for imp in _all_implicants(k) if all(m in allowed for m in minterms if covers(imp, m))]
 
     def contains(a, b):  # a strictly more general than b
         return a != b and all(x == -1 or x == y for x, y in zip(a, b, strict=True))
@@ -73,9 +71,7 @@ def test_minimal_sums_agree_with_brute_force(fn):
     allowed = set(on) | set(dc)
     for s in sols:
         assert all(any(covers(p, m) for p in s) for m in on)
-        assert all(
-            m in allowed for p in s for m in itertools.product((0, 1), repeat=k) if covers(p, m)
-        )
+        assert all(m in allowed for p in s for m in itertools.product((0, 1), repeat=k) if covers(p, m))
     # ... and every minimum-size cover by prime implicants is returned
     brute = {
         frozenset(c)

@@ -10,9 +10,7 @@ from compare.qca.minimize import covers
 
 
 def _check_against_r(sol, exp):
-    assert [set(m) for m in map(lambda f: f.split(" + "), sol.formulas)] == [
-        set(m) for m in exp["models"]
-    ]
+    assert [set(m) for m in map(lambda f: f.split(" + "), sol.formulas)] == [set(m) for m in exp["models"]]
     if "terms" not in exp:
         return
     t = sol.terms()
@@ -26,9 +24,7 @@ def _check_against_r(sol, exp):
             assert got["covU"] == pytest.approx(covu, abs=5e-4)
     model = t[t["role"] == "model"].iloc[0]
     incl, pri, cov = exp["model"]
-    assert (model["inclS"], model["PRI"], model["covS"]) == pytest.approx(
-        (incl, pri, cov), abs=5e-4
-    )
+    assert (model["inclS"], model["PRI"], model["covS"]) == pytest.approx((incl, pri, cov), abs=5e-4)
 
 
 @pytest.mark.parametrize(

@@ -88,9 +88,7 @@ def test_missing_scores_exclude_cities_with_reason():
     scores = scores[~((scores["city"] == "city03") & (scores["dimension"] == "budget"))]
     res = qca_from_workbench(scores, outcome, conditions=DIMS)
     assert res.ran
-    assert res.excluded.to_dict("records") == [
-        {"city": "city03", "reason": "no rubric score for budget"}
-    ]
+    assert res.excluded.to_dict("records") == [{"city": "city03", "reason": "no rubric score for budget"}]
     assert len(res.data) == 15
 
 

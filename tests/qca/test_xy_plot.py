@@ -17,9 +17,7 @@ def test_xy_plot_title_reports_r_qca_fit_of_lipset_parsimonious_solution(LF, tmp
     fig = xy_plot(sol.membership(), tt.data["SURV"], source="Source: Lipset fuzzy data")
     ax = fig.axes[0]
     # R QCA: DEV*~IND + URB*STB -> SURV has inclS 0.850, PRI 0.819, covS 0.714
-    assert ax.get_title() == (
-        "DEV*~IND + URB*STB -> SURV\nconsistency 0.850, PRI 0.819, coverage 0.714"
-    )
+    assert ax.get_title() == ("DEV*~IND + URB*STB -> SURV\nconsistency 0.850, PRI 0.819, coverage 0.714")
     assert ax.get_xlabel() == "membership in DEV*~IND + URB*STB (0-1)"
     assert any(t.get_text() == "Source: Lipset fuzzy data" for t in fig.texts)
     fig.savefig(tmp_path / "xy.png")

@@ -115,9 +115,7 @@ def calibrate_direct(
         return 1.0 / (1.0 + np.exp(-lo))
 
 
-def calibrate_indirect(
-    x, thresholds: Sequence[float], targets: Sequence[float] | None = None
-) -> np.ndarray:
+def calibrate_indirect(x, thresholds: Sequence[float], targets: Sequence[float] | None = None) -> np.ndarray:
     """Ragin's indirect method: qualitative groups, then a fractional logit on ``x``.
 
     Parameters
@@ -151,9 +149,7 @@ def calibrate_indirect(
         raise ConfigError("thresholds must be a non-empty increasing sequence", key="thresholds")
     tg = np.linspace(0.0, 1.0, th.size + 1) if targets is None else np.asarray(targets, dtype=float)
     if tg.size != th.size + 1 or np.any((tg < 0) | (tg > 1)):
-        raise ConfigError(
-            f"targets need {th.size + 1} values in [0, 1], got {list(tg)}", key="targets"
-        )
+        raise ConfigError(f"targets need {th.size + 1} values in [0, 1], got {list(tg)}", key="targets")
     ok = ~np.isnan(arr)
     group = np.searchsorted(th, arr[ok], side="right")
     y = tg[group]
@@ -215,17 +211,13 @@ class Calibrator:
     def fit(self, X: pd.DataFrame, y=None) -> Calibrator:
         """Learn anchors for columns without given anchors; return ``self``."""
         if self.method not in ("direct", "crisp"):
-            raise ConfigError(
-                f"method must be 'direct' or 'crisp', got {self.method!r}", key="method"
-            )
+            raise ConfigError(f"method must be 'direct' or 'crisp', got {self.method!r}", key="method")
         if not isinstance(X, pd.DataFrame):
             raise DataError("Calibrator.fit expects a DataFrame of raw values")
         given = dict(self.anchors or {})
         unknown = [c for c in given if c not in X.columns]
         if unknown:
-            raise ConfigError(
-                f"anchors given for columns not in the data: {unknown}", key="anchors"
-            )
+            raise ConfigError(f"anchors given for columns not in the data: {unknown}", key="anchors")
         self.columns_ = list(X.columns)
         self.anchors_ = {}
         for c in self.columns_:
@@ -234,9 +226,7 @@ class Calibrator:
                 continue
             v = pd.to_numeric(X[c], errors="coerce").dropna()
             if v.nunique() < 2:
-                raise DataError(
-                    "cannot learn calibration anchors from a column without variation", column=c
-                )
+                raise DataError("cannot learn calibration anchors from a column without variation", column=c)
             q = [float(v.quantile(p)) for p in self.quantiles]
             if self.method == "crisp":
                 self.anchors_[c] = q[1]

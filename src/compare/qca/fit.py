@@ -61,9 +61,7 @@ def _check_members(data: pd.DataFrame, columns: Sequence[str]) -> None:
             )
 
 
-def term_membership(
-    data: pd.DataFrame, implicant: Sequence[int], conditions: Sequence[str]
-) -> np.ndarray:
+def term_membership(data: pd.DataFrame, implicant: Sequence[int], conditions: Sequence[str]) -> np.ndarray:
     """Membership of every case in a conjunction (fuzzy AND = minimum).
 
     Parameters
@@ -124,9 +122,7 @@ def parse_term(term: str, conditions: Sequence[str]) -> Implicant:
         neg = lit.startswith("~")
         name = lit[1:] if neg else lit
         if name not in index:
-            raise DataError(
-                f"unknown condition {name!r} in term {term!r}; known: {list(conditions)}"
-            )
+            raise DataError(f"unknown condition {name!r} in term {term!r}; known: {list(conditions)}")
         if imp[index[name]] != -1:
             raise DataError(f"condition {name!r} appears twice in term {term!r}")
         imp[index[name]] = 0 if neg else 1

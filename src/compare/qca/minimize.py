@@ -52,20 +52,6 @@ def covers(implicant: Sequence[int], minterm: Sequence[int]) -> bool:
     return all(v == -1 or v == m for v, m in zip(implicant, minterm, strict=True))
 
 
-def _merge(a: Implicant, b: Implicant) -> Implicant | None:
-    diff = -1
-    for i, (x, y) in enumerate(zip(a, b, strict=True)):
-        if x != y:
-            if x == -1 or y == -1 or diff != -1:
-                return None
-            diff = i
-    if diff == -1:
-        return None
-    out = list(a)
-    out[diff] = -1
-    return tuple(out)
-
-
 def _check_minterms(rows: Iterable[Sequence[int]], k: int, what: str) -> set[Implicant]:
     out = set()
     for r in rows:
@@ -115,22 +101,18 @@ def prime_implicants(
     current = on_set | dc_set
     primes: set[Implicant] = set()
     while current:
-        # group by number of ones among fixed positions for fewer comparisons
-        groups: dict[int, list[Implicant]] = {}
-        for imp in current:
-            groups.setdefault(sum(1 for v in imp if v == 1), []).append(imp)
+        # merge partners are found by hashing: flip one fixed 0 to 1 and look it up
         merged_from: set[Implicant] = set()
         nxt: set[Implicant] = set()
-        for ones in sorted(groups):
-            if ones + 1 not in groups:
-                continue
-            for a in groups[ones]:
-                for b in groups[ones + 1]:
-                    m = _merge(a, b)
-                    if m is not None:
-                        nxt.add(m)
-                        merged_from.add(a)
-                        merged_from.add(b)
+        for imp in current:
+            for j, v in enumerate(imp):
+                if v != 0:
+                    continue
+                partner = imp[:j] + (1,) + imp[j + 1 :]
+                if partner in current:
+                    nxt.add(imp[:j] + (-1,) + imp[j + 1 :])
+                    merged_from.add(imp)
+                    merged_from.add(partner)
         primes |= current - merged_from
         current = nxt
     useful = [p for p in primes if any(covers(p, m) for m in on_set)]
@@ -202,9 +184,7 @@ def minimal_covers(chart: pd.DataFrame, *, max_combinations: int = _MAX_COMBINAT
         return [[]]
     if n_rows == 0 or not m.any(axis=0).all():
         raise DataError("the prime-implicant chart has a column no implicant covers")
-    essential = sorted(
-        {int(np.flatnonzero(m[:, j])[0]) for j in range(n_cols) if m[:, j].sum() == 1}
-    )
+    essential = sorted({int(np.flatnonzero(m[:, j])[0]) for j in range(n_cols) if m[:, j].sum() == 1})
     covered = m[essential].any(axis=0) if essential else np.zeros(n_cols, dtype=bool)
     rest_cols = np.flatnonzero(~covered)
     if rest_cols.size == 0:
@@ -257,7 +237,5 @@ def implicant_to_string(implicant: Sequence[int], conditions: Sequence[str]) -> 
     >>> implicant_to_string((1, 0, -1), ["A", "B", "C"])
     'A*~B'
     """
-    parts = [
-        (c if v == 1 else f"~{c}") for v, c in zip(implicant, conditions, strict=True) if v != -1
-    ]
+    parts = [(c if v == 1 else f"~{c}") for v, c in zip(implicant, conditions, strict=True) if v != -1]
     return "*".join(parts) if parts else "1"

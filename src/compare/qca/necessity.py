@@ -103,9 +103,7 @@ def necessity(
     neg = outcome.startswith("~")
     out_col = outcome[1:] if neg else outcome
     if out_col not in data.columns:
-        raise DataError(
-            f"outcome {out_col!r} not in data; available: {list(data.columns)}", column=out_col
-        )
+        raise DataError(f"outcome {out_col!r} not in data; available: {list(data.columns)}", column=out_col)
     if conditions is None:
         conditions = [c for c in data.columns if c != out_col]
     conditions = list(conditions)

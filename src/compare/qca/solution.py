@@ -76,8 +76,7 @@ def parse_directional_expectations(
         name = it[1:] if neg else it
         if name not in conditions:
             raise ConfigError(
-                f"directional expectation names unknown condition {name!r}; conditions: "
-                f"{list(conditions)}",
+                f"directional expectation names unknown condition {name!r}; conditions: {list(conditions)}",
                 key="dir_exp",
             )
         out[name] = 0 if neg else 1
@@ -161,16 +160,12 @@ class QCASolution:
         """
         frames = []
         for j, m in enumerate(self.models, start=1):
-            t = parameters_of_fit(
-                self.truth_table.data, m, self.outcome, self.conditions, cases=True
-            )
+            t = parameters_of_fit(self.truth_table.data, m, self.outcome, self.conditions, cases=True)
             t["role"] = t["role"].replace({"expression": "model"})
             t.insert(0, "model", f"M{j}")
             frames.append(t)
         if not frames:
-            return pd.DataFrame(
-                columns=["model", "term", "role", "inclS", "PRI", "covS", "covU", "cases"]
-            )
+            return pd.DataFrame(columns=["model", "term", "role", "inclS", "PRI", "covS", "covU", "cases"])
         return pd.concat(frames, ignore_index=True)
 
     def fit(self) -> pd.DataFrame:
@@ -232,9 +227,7 @@ def _covered_rows(tt: TruthTable, model: Sequence[Implicant], rows: pd.DataFrame
 
 def _easy(remainder: Sequence[int], positives: list[Implicant], de: dict[int, int]) -> bool:
     for p in positives:
-        if all(
-            r == p[j] or (j in de and r == de[j]) or j not in de for j, r in enumerate(remainder)
-        ):
+        if all(r == p[j] or (j in de and r == de[j]) or j not in de for j, r in enumerate(remainder)):
             return True
     return False
 
@@ -303,9 +296,7 @@ def minimize(
         )
 
     if dir_exp is None:
-        raise ConfigError(
-            "the intermediate solution needs directional expectations (dir_exp)", key="dir_exp"
-        )
+        raise ConfigError("the intermediate solution needs directional expectations (dir_exp)", key="dir_exp")
     de = parse_directional_expectations(dir_exp, tt.conditions)
     de_idx = {tt.conditions.index(c): v for c, v in de.items()}
     out_models: list[list[Implicant]] = []

@@ -212,8 +212,7 @@ def truth_table(
         raise ConfigError(f"outcome {out_col!r} is also listed as a condition", key="conditions")
     if len(conditions) > 16:
         raise ConfigError(
-            f"{len(conditions)} conditions give 2**{len(conditions)} rows; at most 16 "
-            "are supported",
+            f"{len(conditions)} conditions give 2**{len(conditions)} rows; at most 16 are supported",
             key="conditions",
         )
     _check_members(data, conditions + [out_col])
@@ -222,9 +221,7 @@ def truth_table(
     else:
         ic1, ic0 = (float(v) for v in incl_cut)
     if not (0 <= ic0 <= ic1 <= 1):
-        raise ConfigError(
-            f"incl_cut must satisfy 0 <= ic0 <= ic1 <= 1, got {incl_cut}", key="incl_cut"
-        )
+        raise ConfigError(f"incl_cut must satisfy 0 <= ic0 <= ic1 <= 1, got {incl_cut}", key="incl_cut")
     if n_cut < 1:
         raise ConfigError(f"n_cut must be >= 1, got {n_cut}", key="n_cut")
 

@@ -121,8 +121,7 @@ def _tidy_scores(scores: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("city", key, "score") if c not in scores.columns]
     if missing:
         raise DataError(
-            f"rubric score table lacks columns {missing}; expected city, dimension (or "
-            "criterion), score",
+            f"rubric score table lacks columns {missing}; expected city, dimension (or criterion), score",
             column=missing[0],
         )
     s = scores[["city", key, "score"]].copy()
@@ -136,9 +135,7 @@ def _tidy_scores(scores: pd.DataFrame) -> pd.DataFrame:
             row=i + 1,
             column="score",
         )
-    wide = s.dropna(subset=["score"]).pivot_table(
-        index="city", columns=key, values="score", aggfunc="mean"
-    )
+    wide = s.dropna(subset=["score"]).pivot_table(index="city", columns=key, values="score", aggfunc="mean")
     wide.columns = [str(c) for c in wide.columns]
     return wide
 
@@ -286,9 +283,7 @@ def qca_from_workbench(
     if outcome_anchors is None:
         spread = float(np.nanpercentile(np.abs(yv), 75)) if len(yv) else 0.0
         if spread == 0:
-            reasons.append(
-                f"the outcome value is 0 for every usable city: {name} cannot be calibrated"
-            )
+            reasons.append(f"the outcome value is 0 for every usable city: {name} cannot be calibrated")
             return stop(reasons)
         s = -1.0 if outcome_direction == "decrease" else 1.0
         outcome_anchors = (-s * spread, 0.0, s * spread)
@@ -311,9 +306,7 @@ def qca_from_workbench(
     if (mem[name] > 0.5).sum() == 0:
         reasons.append(f"no city is a member of the outcome set {name} (membership > 0.5)")
     elif (mem[name] < 0.5).sum() == 0:
-        reasons.append(
-            f"every city is a member of the outcome set {name}: the outcome does not vary"
-        )
+        reasons.append(f"every city is a member of the outcome set {name}: the outcome does not vary")
     if reasons:
         return stop(reasons, mem)
 

@@ -83,14 +83,12 @@ def xy_plot(
     if relation == "sufficiency":
         f = sufficiency_fit(xv, yv)
         title = (
-            f"{xname} -> {yname}\nconsistency {f['inclS']:.3f}, PRI {f['PRI']:.3f}, "
-            f"coverage {f['covS']:.3f}"
+            f"{xname} -> {yname}\nconsistency {f['inclS']:.3f}, PRI {f['PRI']:.3f}, coverage {f['covS']:.3f}"
         )
     else:
         f = necessity_fit(xv, yv)
         title = (
-            f"{xname} <- {yname}\nconsistency {f['inclN']:.3f}, RoN {f['RoN']:.3f}, "
-            f"coverage {f['covN']:.3f}"
+            f"{xname} <- {yname}\nconsistency {f['inclN']:.3f}, RoN {f['RoN']:.3f}, coverage {f['covN']:.3f}"
         )
     ax.set_title(title, fontsize=10)
     ax.set_xlim(-0.02, 1.02)

@@ -38,9 +38,7 @@ def card_krueger() -> pd.DataFrame:
     full-time + managers + part-time / 2; permanently closed stores (status2 = 3) report 0
     employment in wave 2 and are kept, as in Table 3.
     """
-    d = pd.read_csv(
-        _need("ck_public.dat"), sep=r"\s+", header=None, names=CK_COLUMNS, na_values="."
-    )
+    d = pd.read_csv(_need("ck_public.dat"), sep=r"\s+", header=None, names=CK_COLUMNS, na_values=".")
     d["fte"] = d["empft"] + d["nmgrs"] + d["emppt"] / 2
     d["fte2"] = d["empft2"] + d["nmgrs2"] + d["emppt2"] / 2
     d["store"] = range(len(d))  # sheet is not unique (407 labels two stores)

@@ -8,9 +8,7 @@ from compare.evaluation import DiD, did_2x2
 
 
 def test_card_krueger_table3_means_match_the_published_table(card_krueger_long):
-    res = did_2x2(
-        card_krueger_long, outcome="fte_value", group="state", post="post", cluster="store"
-    )
+    res = did_2x2(card_krueger_long, outcome="fte_value", group="state", post="post", cluster="store")
     m = res.means.round(2)
     # Card & Krueger (1994) Table 3, rows 1-2: PA 23.33 -> 21.17, NJ 20.44 -> 21.03
     assert m.loc["treated", "pre"] == 20.44
@@ -26,9 +24,7 @@ def test_card_krueger_did_of_all_available_observations(card_krueger_long):
     # rounded rows 1-2 ((21.03 - 20.44) - (21.17 - 23.33) = 2.75): the 0.006 gap is inside the
     # published table (its row 3 also shows PA -2.16 where the unrounded change is -2.166), so
     # we assert the DiD of the published means to within that rounding gap.
-    res = did_2x2(
-        card_krueger_long, outcome="fte_value", group="state", post="post", cluster="store"
-    )
+    res = did_2x2(card_krueger_long, outcome="fte_value", group="state", post="post", cluster="store")
     assert res.estimate == pytest.approx(2.7536, abs=5e-5)
     assert abs(res.estimate - 2.76) < 0.01
     assert res.means.loc["difference", "change"] == pytest.approx(res.estimate)
@@ -41,9 +37,7 @@ def test_card_krueger_balanced_sample_reproduces_table3_row4(card_krueger):
     # Row 4: stores with employment data in both waves: PA -2.28 (1.25), NJ 0.47 (0.48),
     # NJ - PA 2.75 (1.34). On store-level changes the DiD is a two-sample difference of means
     # whose SE is the unequal-variance (HC1-equivalent) one.
-    d = card_krueger.dropna(subset=["fte", "fte2"]).assign(
-        change=lambda x: x["fte2"] - x["fte"], after=1
-    )
+    d = card_krueger.dropna(subset=["fte", "fte2"]).assign(change=lambda x: x["fte2"] - x["fte"], after=1)
     base = d.assign(change=0.0, after=0)
     long = pd.concat([base, d], ignore_index=True)
     res = did_2x2(long, outcome="change", group="state", post="after", cov_type="HC1")

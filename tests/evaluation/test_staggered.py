@@ -112,9 +112,7 @@ def test_not_yet_treated_comparison_changes_early_cells_only(mpdta, fitted):
 
 
 def test_no_effect_in_parallel_data_gives_zero_att():
-    rows = [
-        (u, t, 0.5 * t + u, g) for u, g in enumerate([0] * 6 + [2] * 3 + [3] * 3) for t in range(5)
-    ]
+    rows = [(u, t, 0.5 * t + u, g) for u, g in enumerate([0] * 6 + [2] * 3 + [3] * 3) for t in range(5)]
     panel = pd.DataFrame(rows, columns=["u", "t", "y", "g"])
     res = att_gt(panel, outcome="y", unit="u", time="t", cohort="g", n_bootstrap=0)
     assert np.allclose(res.att_gt["att"], 0.0)

@@ -84,9 +84,7 @@ def test_basque_placebo_in_space_ranks_the_treated_ratio(basque):
 def _toy(effect=2.0, n_pre=8, n_post=4, seed=0):
     rng = np.random.default_rng(seed)
     t = np.arange(n_pre + n_post)
-    donors = {
-        f"d{j}": 5 + j * 0.5 + (0.2 + 0.05 * j) * t + rng.normal(0, 0.02, len(t)) for j in range(8)
-    }
+    donors = {f"d{j}": 5 + j * 0.5 + (0.2 + 0.05 * j) * t + rng.normal(0, 0.02, len(t)) for j in range(8)}
     treated = 0.3 * donors["d1"] + 0.7 * donors["d6"] + effect * (t >= n_pre)
     series = {**donors, "x": treated}
     rows = [(u, i, v) for u, ys in series.items() for i, v in zip(t, ys, strict=True)]
@@ -102,9 +100,7 @@ def test_recovers_a_known_convex_combination_and_effect():
 
 
 def test_no_effect_gives_a_high_placebo_p_value():
-    sc = SyntheticControl().fit(
-        _toy(effect=0.0), treated="x", start=8, outcome="y", unit="unit", time="t"
-    )
+    sc = SyntheticControl().fit(_toy(effect=0.0), treated="x", start=8, outcome="y", unit="unit", time="t")
     assert abs(sc.result_.estimate) < 0.05
     assert sc.result_.p_value_placebo > 0.1
 
@@ -125,9 +121,7 @@ def test_small_donor_pool_and_short_pre_period_warn():
     df = _toy(n_pre=1)
     df = df[df["unit"].isin(["x", "d0", "d1"])]
     with pytest.warns(EvaluationWarning) as rec:
-        SyntheticControl(placebo=False).fit(
-            df, treated="x", start=1, outcome="y", unit="unit", time="t"
-        )
+        SyntheticControl(placebo=False).fit(df, treated="x", start=1, outcome="y", unit="unit", time="t")
     text = " ".join(str(w.message) for w in rec)
     assert "comparison group is too small: 2 donor units" in text
     assert "fewer than two periods (1)" in text
@@ -142,6 +136,4 @@ def test_treated_unit_with_gaps_is_rejected():
 
 def test_unknown_v_option_is_a_config_error():
     with pytest.raises(ConfigError, match="v="):
-        SyntheticControl(v="best").fit(
-            _toy(), treated="x", start=8, outcome="y", unit="unit", time="t"
-        )
+        SyntheticControl(v="best").fit(_toy(), treated="x", start=8, outcome="y", unit="unit", time="t")

@@ -9,9 +9,7 @@ from compare.errors import ConfigError, DataError
 from compare.evaluation import TWFE, EvaluationWarning, EventStudy, event_study, twfe
 
 
-def _panel(
-    n_treated=10, n_control=20, periods=8, start=5, effect=(1.0, 2.0, 3.0), pre_trend=0.0, seed=0
-):
+def _panel(n_treated=10, n_control=20, periods=8, start=5, effect=(1.0, 2.0, 3.0), pre_trend=0.0, seed=0):
     """Simulated area panel: treated areas start at ``start``; dynamic effects by event time."""
     rng = np.random.default_rng(seed)
     rows = []
@@ -37,12 +35,8 @@ def test_twfe_equals_the_2x2_did_on_a_balanced_two_period_panel(card_krueger):
     d = card_krueger.dropna(subset=["fte", "fte2"])
     long = pd.concat(
         [
-            pd.DataFrame(
-                {"store": d["store"], "t": 0, "y": d["fte"], "g": np.where(d["state"], 1, 0)}
-            ),
-            pd.DataFrame(
-                {"store": d["store"], "t": 1, "y": d["fte2"], "g": np.where(d["state"], 1, 0)}
-            ),
+            pd.DataFrame({"store": d["store"], "t": 0, "y": d["fte"], "g": np.where(d["state"], 1, 0)}),
+            pd.DataFrame({"store": d["store"], "t": 1, "y": d["fte2"], "g": np.where(d["state"], 1, 0)}),
         ]
     )
     res = twfe(long, outcome="y", unit="store", time="t", cohort="g")
@@ -140,3 +134,15 @@ def test_duplicate_unit_period_rows_are_rejected():
     panel = _panel()
     with pytest.raises(DataError, match="several rows for period"):
         twfe(pd.concat([panel, panel.iloc[[0]]]), **COLS)
+
+
+def test_exactly_parallel_pre_periods_give_no_spurious_pretrend_warning():
+    rows = [
+        (u, t, float(u + t - (u < 3 and t >= 4)), 4 if u < 3 else np.nan) for u in range(12) for t in range(7)
+    ]
+    panel = pd.DataFrame(rows, columns=["unit", "t", "y", "g"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EvaluationWarning)
+        res = event_study(panel, **COLS)
+    assert res.pretrend["p_value"] == 1.0
+    assert res.estimate == pytest.approx(-1.0)

@@ -1,4 +1,4 @@
-"""Evaluation of local actions: did they work.
+"""Evaluation of local actions: whether they worked, and how sure we can be.
 
 Four designs, each an estimator with ``fit`` (scikit-learn style: parameters in ``__init__``,
 ``fit`` returns ``self``, fitted attributes end in ``_``, the statsmodels-like results object is

@@ -91,9 +91,7 @@ def check_alpha(alpha: float) -> float:
     from compare.errors import ConfigError
 
     if not 0 < alpha < 1:
-        raise ConfigError(
-            f"alpha={alpha!r}; expected a number strictly between 0 and 1", key="alpha"
-        )
+        raise ConfigError(f"alpha={alpha!r}; expected a number strictly between 0 and 1", key="alpha")
     return float(alpha)
 
 
@@ -197,3 +195,9 @@ def prepare_panel(
             column=cohort,
         )
     return frame.dropna(subset=["y"]).reset_index(drop=True), order
+
+
+def negligible(estimates: np.ndarray, outcome: np.ndarray) -> bool:
+    """Tell whether every estimate is zero up to rounding, relative to the outcome's scale."""
+    scale = float(np.nanmax(np.abs(outcome))) if np.size(outcome) else 1.0
+    return bool(np.all(np.abs(estimates) <= 1e-9 * max(scale, 1e-300)))

@@ -143,9 +143,7 @@ class DiD:
         covariates = list(self.covariates)
         cov_type = self.cov_type or ("cluster" if cluster else "HC1")
         if cov_type not in _COV_TYPES:
-            raise ConfigError(
-                f"cov_type={cov_type!r}; expected one of {_COV_TYPES}", key="cov_type"
-            )
+            raise ConfigError(f"cov_type={cov_type!r}; expected one of {_COV_TYPES}", key="cov_type")
         if cov_type == "cluster" and not cluster:
             raise ConfigError("cov_type='cluster' needs the cluster column", key="cluster")
         cols = [outcome, group, post, *covariates] + ([cluster] if cluster else [])

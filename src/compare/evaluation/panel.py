@@ -236,9 +236,7 @@ def action_panel(
         city = cities[0]
     out = out[out["city"] == str(city)]
     if out.empty:
-        raise DataError(
-            f"no outcome row for city {city!r}; cities present: {cities}", column="city"
-        )
+        raise DataError(f"no outcome row for city {city!r}; cities present: {cities}", column="city")
     bad = ~out["period"].str.match(_PERIOD)
     if bad.any():
         r = out.loc[bad].iloc[0]
@@ -401,9 +399,7 @@ def evaluate_action(
     """
     if method not in _METHODS:
         raise ConfigError(f"method={method!r}; expected one of {_METHODS}", key="method")
-    panel = action_panel(
-        outcome, action, city=city, comparison=comparison, min_comparison=min_comparison
-    )
+    panel = action_panel(outcome, action, city=city, comparison=comparison, min_comparison=min_comparison)
     caveats = list(panel.attrs["caveats"])
     emitted = set(caveats)
     treated_starts = panel.loc[panel["treated"], "first_treat"].dropna().unique()
@@ -467,9 +463,9 @@ def evaluate_action(
             start = panel.loc[panel["treated"], "first_treat"].iloc[0]
             opts = {"min_comparison": min_comparison, "alpha": alpha, **(synth_options or {})}
             res = SyntheticControl(**opts).fit(panel, treated=tr, start=start, **cols).result_
-            es_table = res.path.assign(
-                event_time=np.arange(len(res.path)) - int((~res.path["post"]).sum())
-            )[["event_time", "time", "gap"]].rename(columns={"gap": "estimate"})
+            es_table = res.path.assign(event_time=np.arange(len(res.path)) - int((~res.path["post"]).sum()))[
+                ["event_time", "time", "gap"]
+            ].rename(columns={"gap": "estimate"})
     for w in caught:
         if issubclass(w.category, EvaluationWarning):
             continue
@@ -519,9 +515,7 @@ def _did_from_panel(panel: pd.DataFrame, alpha: float):
         )
     data = panel.assign(treated=panel["treated"].astype(int), post=panel["post"].astype(int))
     return (
-        DiD(alpha=alpha)
-        .fit(data, outcome="value", group="treated", post="post", cluster="area_id")
-        .result_
+        DiD(alpha=alpha).fit(data, outcome="value", group="treated", post="post", cluster="area_id").result_
     )
 
 
@@ -529,6 +523,10 @@ def evaluate_actions(
     outcome: pd.DataFrame, actions: Iterable, *, city: str | None = None, **kwargs
 ) -> tuple[dict[str, ActionEvaluation], pd.DataFrame]:
     """Evaluate each action of a city on one outcome; one tidy row per action.
+
+    Unless ``comparison`` is given, each action's comparison group is the rest of the city minus
+    the areas targeted by the *other* actions (they are not untreated), which is recorded as a
+    caveat.
 
     Parameters
     ----------
@@ -557,11 +555,26 @@ def evaluate_actions(
     >>> table["estimate"].round(3).tolist()
     [-1.0]
     """
+    actions = list(actions)
+    parsed = [as_action(a) for a in actions]
     results: dict[str, ActionEvaluation] = {}
     rows = []
-    for act in actions:
-        a = as_action(act)
-        ev = evaluate_action(outcome, act, city=city, **kwargs)
+    for act, a in zip(actions, parsed, strict=True):
+        kw = dict(kwargs)
+        others = {t for b in parsed if b.id != a.id for t in b.target_areas} - set(a.target_areas)
+        if kw.get("comparison") is None and others:
+            areas = (
+                outcome.loc[outcome["city"].astype(str) == str(city), "area_id"]
+                if city
+                else (outcome["area_id"])
+            )
+            kw["comparison"] = sorted(set(areas.astype(str)) - set(a.target_areas) - others)
+        ev = evaluate_action(outcome, act, city=city, **kw)
+        if kw.get("comparison") is not None and others and "comparison" not in kwargs:
+            ev.caveats.append(
+                f"{len(others)} area(s) targeted by other actions of the city were left out of "
+                "the comparison group, so that it is not itself treated."
+            )
         results[a.id] = ev
         rows.append(
             {

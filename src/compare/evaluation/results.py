@@ -32,9 +32,7 @@ __all__ = [
 TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
 
 
-def tidy_rows(
-    terms, estimates, std_errors, alpha: float, crit: float | None = None
-) -> pd.DataFrame:
+def tidy_rows(terms, estimates, std_errors, alpha: float, crit: float | None = None) -> pd.DataFrame:
     """Build a tidy table with normal-approximation tests and intervals.
 
     ``crit`` replaces the pointwise critical value ``z(1 - alpha/2)`` (e.g. a uniform band's).
@@ -256,8 +254,7 @@ class StaggeredResult(EvaluationResult):
 
     def _extra_sections(self) -> list[str]:
         out = [
-            "Group-time ATT(g,t):\n"
-            + self.att_gt.to_string(index=False, float_format=lambda v: f"{v:.4f}")
+            "Group-time ATT(g,t):\n" + self.att_gt.to_string(index=False, float_format=lambda v: f"{v:.4f}")
         ]
         if self.pretrend:
             pt = self.pretrend
@@ -317,8 +314,7 @@ class SyntheticControlResult(EvaluationResult):
         out = [
             "Donor weights (> 0.0001):\n" + w.to_string(float_format=lambda v: f"{v:.4f}"),
             "Predictor balance:\n" + self.predictors.to_string(float_format=lambda v: f"{v:.4f}"),
-            f"Pre-period RMSPE: {_fmt(self.pre_rmspe)}   post-period RMSPE: "
-            f"{_fmt(self.post_rmspe)}",
+            f"Pre-period RMSPE: {_fmt(self.pre_rmspe)}   post-period RMSPE: {_fmt(self.post_rmspe)}",
         ]
         return out
 

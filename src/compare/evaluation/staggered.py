@@ -36,6 +36,7 @@ from compare.evaluation._common import (
     MIN_COMPARISON,
     check_alpha,
     check_design,
+    negligible,
     prepare_panel,
     pretrend_caveat,
     warn,
@@ -192,9 +193,7 @@ class CallawaySantAnna:
         n = len(units)
         cohorts = sorted(int(g) for g in np.unique(G) if g >= 1)
         if not cohorts:
-            raise DataError(
-                "CallawaySantAnna.fit: no treated cohort after the first period", column=cohort
-            )
+            raise DataError("CallawaySantAnna.fit: no treated cohort after the first period", column=cohort)
         n_never = int((G == -1).sum())
         if self.control_group == "never" and n_never == 0:
             raise DataError(
@@ -233,9 +232,7 @@ class CallawaySantAnna:
                 rows.append((g, t, mu1 - mu0, n1, n0))
                 infs.append(psi)
         if not rows:
-            raise DataError(
-                "CallawaySantAnna.fit: no group-time cell has comparison units", column=cohort
-            )
+            raise DataError("CallawaySantAnna.fit: no group-time cell has comparison units", column=cohort)
         inf = np.column_stack(infs)
         cells = pd.DataFrame(rows, columns=["g", "t", "att", "n_treated", "n_control"])
         att = cells["att"].to_numpy()
@@ -341,12 +338,12 @@ class CallawaySantAnna:
             stat = float(att[pre] @ np.linalg.pinv(V) @ att[pre])
             df = int(np.linalg.matrix_rank(V))
             pretrend = {"statistic": stat, "df": float(df), "p_value": float(chi2.sf(stat, df))}
+            if negligible(att[pre], Y):
+                pretrend.update(statistic=0.0, p_value=1.0)
             pretrend_caveat(caveats, pretrend["p_value"], self.pretrend_level)
 
         lo, hi = simple_tab.loc[0, ["conf_low", "conf_high"]]
-        params = pd.concat(
-            [simple_tab, dynamic.drop(columns="event_time"), group_tab], ignore_index=True
-        )
+        params = pd.concat([simple_tab, dynamic.drop(columns="event_time"), group_tab], ignore_index=True)
         self.att_gt_ = table
         self.influence_ = inf
         self.result_ = StaggeredResult(

@@ -189,9 +189,7 @@ class SyntheticControl:
         out = {}
         for label, col, periods, op in specs:
             if op not in _OPS:
-                raise ConfigError(
-                    f"predictor op {op!r}; expected one of {list(_OPS)}", key="predictors_op"
-                )
+                raise ConfigError(f"predictor op {op!r}; expected one of {list(_OPS)}", key="predictors_op")
             require_columns(data, [col], "SyntheticControl.fit")
             sub = data.loc[data[time].isin(periods), [unit, col]].copy()
             sub[col] = numeric_outcome(sub, col, "SyntheticControl.fit")
@@ -223,9 +221,7 @@ class SyntheticControl:
         if not isinstance(v_mode, str):
             v = _v_from(np.asarray(v_mode, dtype=float))
             if len(v) != k:
-                raise ConfigError(
-                    f"v has {len(v)} weights; expected {k} (one per predictor)", key="v"
-                )
+                raise ConfigError(f"v has {len(v)} weights; expected {k} (one per predictor)", key="v")
             return simplex_weights(X1s, X0s, v), v
 
         def loss(x):
@@ -288,13 +284,9 @@ class SyntheticControl:
         pre = [p for p in order if p < start]
         post = [p for p in order if p >= start]
         if not post:
-            raise DataError(
-                f"no period at or after the start {start!r}; last is {order[-1]!r}", column=time
-            )
+            raise DataError(f"no period at or after the start {start!r}; last is {order[-1]!r}", column=time)
         if not pre:
-            raise DataError(
-                f"no period before the start {start!r}; first is {order[0]!r}", column=time
-            )
+            raise DataError(f"no period before the start {start!r}; first is {order[0]!r}", column=time)
         y = data.assign(_y=numeric_outcome(data, outcome, "SyntheticControl.fit"))
         Y = y.pivot_table(index=time, columns=unit, values="_y", aggfunc="first").reindex(order)
         if treated not in Y.columns:
@@ -336,9 +328,7 @@ class SyntheticControl:
             elif v_mode not in ("nested", "equal"):
                 raise ConfigError(f"v={v_mode!r}; expected 'nested', 'equal' or weights", key="v")
         if self.placebo_v not in ("refit", "fixed"):
-            raise ConfigError(
-                f"placebo_v={self.placebo_v!r}; expected 'refit' or 'fixed'", key="placebo_v"
-            )
+            raise ConfigError(f"placebo_v={self.placebo_v!r}; expected 'refit' or 'fixed'", key="placebo_v")
         units = [treated, *pool]
         X = self._predictor_table(data, unit, time, outcome, pre, units)
         opt = list(self.optimize_periods) if self.optimize_periods is not None else pre

@@ -26,6 +26,7 @@ from compare.evaluation._common import (
     MIN_COMPARISON,
     check_alpha,
     check_design,
+    negligible,
     prepare_panel,
     pretrend_caveat,
     warn,
@@ -44,9 +45,7 @@ def _demean(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def _time_dummies(frame: pd.DataFrame, order: list) -> pd.DataFrame:
     # drop the first period (absorbed together with the unit effects)
     t_present = sorted(frame["t"].unique())
-    return pd.DataFrame(
-        {f"period[{order[t]}]": (frame["t"] == t).astype(float) for t in t_present[1:]}
-    )
+    return pd.DataFrame({f"period[{order[t]}]": (frame["t"] == t).astype(float) for t in t_present[1:]})
 
 
 def _design_counts(frame: pd.DataFrame) -> tuple[int, int, int]:
@@ -123,9 +122,7 @@ class TWFE:
         caveats: list[str] = []
         n_treated, n_comp, n_pre = _design_counts(frame)
         if n_treated == 0:
-            raise DataError(
-                "TWFE.fit: no treated unit (every cohort value is empty)", column=cohort
-            )
+            raise DataError("TWFE.fit: no treated unit (every cohort value is empty)", column=cohort)
         check_design(caveats, n_comparison=n_comp, n_pre=n_pre, min_comparison=self.min_comparison)
         if frame.loc[frame["g"] >= 0, "g"].nunique() > 1:
             warn(
@@ -309,6 +306,9 @@ class EventStudy:
                 "df_denom": float(test.df_denom),
                 "p_value": float(test.pvalue),
             }
+            if negligible(np.asarray(model.params)[leads], frame["y"].to_numpy()):
+                # exactly parallel data: the F statistic is 0/0 rounding noise, not evidence
+                pretrend.update(statistic=0.0, p_value=1.0)
             pretrend_caveat(caveats, pretrend["p_value"], self.pretrend_level)
 
         lags = [i for i, k in enumerate(event_times) if k >= 0]
@@ -389,9 +389,5 @@ def event_study(data: pd.DataFrame, **kwargs) -> EventStudyResult:
     ...             min_comparison=1).event_study["estimate"].round(2).tolist()
     [0.2, 0.0, 1.8]
     """
-    init = {
-        k: kwargs.pop(k)
-        for k in ("window", "alpha", "min_comparison", "pretrend_level")
-        if k in kwargs
-    }
+    init = {k: kwargs.pop(k) for k in ("window", "alpha", "min_comparison", "pretrend_level") if k in kwargs}
     return EventStudy(**init).fit(data, **kwargs).result_

@@ -107,9 +107,7 @@ def plot_event_study(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_xticks(np.unique(e))
-    pt = getattr(result, "pretrend", None) or getattr(
-        getattr(result, "result", None), "pretrend", None
-    )
+    pt = getattr(result, "pretrend", None) or getattr(getattr(result, "result", None), "pretrend", None)
     subtitle = f" (pre-trend test p = {pt['p_value']:.3f})" if pt else ""
     ax.set_title(title or f"Event study: {method}{subtitle}")
     ax.legend(loc="best", fontsize=8, frameon=False)

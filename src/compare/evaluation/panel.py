@@ -195,7 +195,8 @@ def action_panel(
         for comparison areas), ``post`` is ``period >= first_treat`` (for comparison areas:
         at or after the earliest start), ``treat = treated & post``, ``event_time`` counts
         periods since the start (treated areas only). ``panel.attrs`` records the action and
-        the ``caveats``.
+        the ``caveats``. ``end_period`` is checked but does not cut the panel: outcomes after
+        an action ends still show its (lasting or fading) effect.
 
     Warns
     -----
@@ -495,7 +496,7 @@ def evaluate_action(
             **res.info,
             "city": panel.attrs["city"],
             "n_target_areas": int(n_treated),
-            **({"pretrend_p": pretrend.get("p_value")} if pretrend else {}),
+            **({"pretrend_p": round(pretrend["p_value"], 4)} if pretrend else {}),
         },
         action_id=", ".join(ids),
         action_name=", ".join(names),

@@ -20,14 +20,42 @@ def make_notebook(path: Path, parameters: str, *cells: str) -> Path:
 
 
 @pytest.fixture
+def notebook_factory():
+    """``make_notebook(path, parameters, *cells)`` as a fixture."""
+    return make_notebook
+
+
+@pytest.fixture
 def tiny_notebook(tmp_path):
     """Reads a CSV named by parameter, writes key results, fails on request."""
     return make_notebook(
         tmp_path / "nb" / "tiny.ipynb",
         'city = "a"\ndata_file = ""\nmode = "ok"\noutput_folder = "."',
-        "import os, pandas as pd\nfrom compare.reports import write_key_results",
-        "df = pd.read_csv(data_file)\ntotal = float(df['count'].sum())\nprint('total', total)",
+        "import csv, os\nfrom compare.reports import write_key_results",
+        "rows = list(csv.DictReader(open(data_file)))\n"
+        "total = float(sum(float(r['count']) for r in rows))\nprint('total', total)",
         "if mode == 'raise':\n    raise RuntimeError('boom in ' + city)",
         "if mode == 'kill':\n    os.kill(os.getpid(), 9)",
+        "if mode == 'sleep':\n    import time\n    time.sleep(60)",
         "write_key_results(output_folder, city, {'key_figures': {'total': total}, 'city': city})",
     )
+
+
+@pytest.fixture
+def job_factory(tmp_path, tiny_notebook):
+    """Build a ReportJob on the tiny notebook with its own data file."""
+    from compare.reports import ReportJob
+
+    def make(name, mode="ok", content="count\n1\n2\n", out=None):
+        data = tmp_path / f"{name}.csv"
+        if content is not None:
+            data.write_text(content)
+        params = {
+            "city": name,
+            "data_file": str(data),
+            "mode": mode,
+            "output_folder": str(out or tmp_path / "out"),
+        }
+        return ReportJob(name, tiny_notebook, params, {"data": data}, title=name.title())
+
+    return make

@@ -75,14 +75,10 @@ def register(subparsers) -> None:
         metavar="ADDRESS",
         help="Dask distributed scheduler address (tcp://host:8786) to run the reports on",
     )
-    run.add_argument(
-        "--force", action="store_true", help="re-run reports whose inputs are unchanged"
-    )
+    run.add_argument("--force", action="store_true", help="re-run reports whose inputs are unchanged")
     run.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML")
     run.add_argument("--output", default=None, help="reports folder (default: <project>/reports)")
-    run.add_argument(
-        "--no-comparison", action="store_true", help="skip the network comparison notebook"
-    )
+    run.add_argument("--no-comparison", action="store_true", help="skip the network comparison notebook")
     run.add_argument("--timeout", type=float, default=None, help="per-cell timeout in seconds")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)

@@ -35,8 +35,7 @@ def provenance_html(record: Mapping[str, Any]) -> str:
 
     table = provenance_table(record)
     rows = "\n".join(
-        f"<tr><td>{esc(r.section)}</td><td>{esc(r.item)}</td><td><code>{esc(r.value)}</code>"
-        "</td></tr>"
+        f"<tr><td>{esc(r.section)}</td><td>{esc(r.item)}</td><td><code>{esc(r.value)}</code></td></tr>"
         for r in table.itertuples()
     )
     return (

@@ -155,9 +155,7 @@ parameters, package versions).</p>{sources}
 """
 
 
-def write_index(
-    network: Mapping[str, Any], outcomes: Sequence[JobOutcome], out_dir: str | Path
-) -> Path:
+def write_index(network: Mapping[str, Any], outcomes: Sequence[JobOutcome], out_dir: str | Path) -> Path:
     """Render and atomically write ``<out_dir>/index.html``; return its path.
 
     Examples

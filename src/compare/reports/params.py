@@ -73,7 +73,7 @@ def notebook_parameters(notebook: str | Path) -> dict[str, dict[str, Any]]:
         if isinstance(annotation, ast.Name) and annotation.id in _TYPES:
             typ = _TYPES[annotation.id]
         elif default is not None:
-            typ = type(default)
+            typ = _TYPES.get(type(default).__name__, type(default))
         out[target.id] = {"default": default, "type": typ, "help": ""}
     return out
 
@@ -162,9 +162,7 @@ def validate_city_parameters(
     """
     city = parameters.get("city")
     if city not in cities:
-        raise ConfigError(
-            f"unknown city {city!r}; the network has {sorted(cities)}", file=source, key="city"
-        )
+        raise ConfigError(f"unknown city {city!r}; the network has {sorted(cities)}", file=source, key="city")
     for peer in parameters.get("peers") or []:
         if peer not in cities:
             raise ConfigError(
@@ -173,9 +171,7 @@ def validate_city_parameters(
                 key="peers",
             )
         if peer == city:
-            raise ConfigError(
-                f"city {city!r} is listed among its own peers", file=source, key="peers"
-            )
+            raise ConfigError(f"city {city!r} is listed among its own peers", file=source, key="peers")
     available = set(map(str, cities[city]))
     for period in parameters.get("periods") or []:
         if not isinstance(period, str) or not _PERIOD.match(period):

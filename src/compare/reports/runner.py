@@ -234,7 +234,11 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:  # a killed worker whose parent died may linger as an unreaped zombie
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 # --------------------------------------------------------------------------- one job
@@ -369,9 +373,7 @@ def execute_job(
         record["duration_s"] = round(time.perf_counter() - started, 2)
         nb.metadata["compare"] = {"provenance": record}
         nbformat.write(nb, staged_nb)
-        page = notebook_to_html(
-            nb, show_code=show_code, title=job.title or job.name, provenance=record
-        )
+        page = notebook_to_html(nb, show_code=show_code, title=job.title or job.name, provenance=record)
         (staging / f"{slug}.html").write_text(page, encoding="utf-8")
         (staging / f"{slug}.provenance.json").write_text(
             json.dumps(record, indent=2, default=str), encoding="utf-8"
@@ -501,9 +503,7 @@ def run_jobs(
     for j in jobs:
         fp = records[j.slug]["fingerprint"]
         if not force and _is_current(out_dir, j, fp):
-            results[j.slug] = JobOutcome(
-                j.name, j.title or j.name, j.kind, "cached", fp, meta=dict(j.meta)
-            )
+            results[j.slug] = JobOutcome(j.name, j.title or j.name, j.kind, "cached", fp, meta=dict(j.meta))
         else:
             todo.append(j)
 
@@ -591,12 +591,15 @@ def _run_in_subprocess(job, out_dir, record, kwargs) -> dict:
 def _run_local(todo, out_dir, records, kwargs, n_jobs, done) -> None:
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
+    if n_jobs <= 1:  # serial: in this process (kernels are separate processes anyway)
+        for j in todo:
+            done(execute_job(j, out_dir, records[j.slug], **kwargs))
+        return
+
     # threads only wait: each job runs in its own interpreter (papermill's cwd switch is
     # process-global, and a crash must not take the run down)
     with ThreadPoolExecutor(max_workers=max(1, min(n_jobs, len(todo)))) as pool:
-        futures = {
-            pool.submit(_run_in_subprocess, j, out_dir, records[j.slug], kwargs): j for j in todo
-        }
+        futures = {pool.submit(_run_in_subprocess, j, out_dir, records[j.slug], kwargs): j for j in todo}
         for fut in as_completed(futures):
             j = futures[fut]
             try:

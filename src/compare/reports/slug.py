@@ -46,9 +46,7 @@ def slugify(text: str, *, what: str = "name") -> str:
     'etc-passwd'
     """
     if not isinstance(text, str):
-        raise ConfigError(
-            f"{what} {text!r} is not a string; expected a city or network identifier", key=what
-        )
+        raise ConfigError(f"{what} {text!r} is not a string; expected a city or network identifier", key=what)
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = _ALLOWED.sub("-", folded.lower()).strip("-")[:_MAX_LEN].strip("-")
     if not slug:

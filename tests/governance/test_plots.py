@@ -55,3 +55,26 @@ def test_dendrogram_has_a_leaf_per_city(profiles, rubric):
     ax = fig.axes[0]
     assert len(ax.get_xticklabels()) == len(profiles)
     assert "RMS score distance" in ax.get_ylabel()
+
+
+def test_covered_vs_rest_plot_has_a_panel_per_city_with_two_lines():
+    import pandas as pd
+
+    from compare.plots.governance import plot_covered_vs_rest
+
+    t = pd.DataFrame(
+        {
+            "city": ["vantaa", "vantaa", "espoo", "espoo"],
+            "period": ["2015", "2016"] * 2,
+            "indicator": "u",
+            "covered_mean": [0.2, 0.3, 0.1, 0.1],
+            "rest_mean": [0.1, 0.1, 0.05, 0.05],
+        }
+    )
+    fig = plot_covered_vs_rest(t, "u", unit="share")
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in axes] == ["Vantaa", "Espoo"]
+    assert all(len(ax.lines) == 2 for ax in axes)
+    assert list(axes[0].lines[0].get_ydata()) == [0.2, 0.3]
+    with pytest.raises(ValueError, match="indicator 'x'"):
+        plot_covered_vs_rest(t, "x")

@@ -20,6 +20,7 @@ __all__ = [
     "plot_heatmap",
     "plot_transfer_network",
     "plot_dendrogram",
+    "plot_covered_vs_rest",
 ]
 
 #: Default source line of score figures.
@@ -213,9 +214,7 @@ def plot_transfer_network(
         ax=ax,
         label="other city",
     )
-    nx.draw_networkx_labels(
-        g, pos, labels={n: g.nodes[n]["name"] for n in g.nodes}, font_size=8, ax=ax
-    )
+    nx.draw_networkx_labels(g, pos, labels={n: g.nodes[n]["name"] for n in g.nodes}, font_size=8, ax=ax)
     nx.draw_networkx_edges(
         g,
         pos,
@@ -268,9 +267,7 @@ def plot_dendrogram(
     z = similarity.linkage_
     k = similarity.n_clusters
     threshold = z[-(k - 1), 2] if k > 1 else z[-1, 2] + 1
-    dendrogram(
-        z, labels=labels, ax=ax, color_threshold=threshold - 1e-9, above_threshold_color="0.5"
-    )
+    dendrogram(z, labels=labels, ax=ax, color_threshold=threshold - 1e-9, above_threshold_color="0.5")
     if k > 1:
         ax.axhline(threshold, ls="--", color="0.6", lw=1)
         ax.text(
@@ -290,4 +287,62 @@ def plot_dendrogram(
     )
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     add_source(fig, source, fontsize=6.5)
+    return fig
+
+
+def plot_covered_vs_rest(
+    table: pd.DataFrame,
+    indicator: str,
+    unit: str = "",
+    source: str = "Source: compare.governance covered areas joined to the indicator table.",
+    title: str | None = None,
+    ncols: int = 3,
+):
+    """Indicator in the areas under each model against the rest of the city, over time.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`compare.governance.covered_vs_rest`.
+    indicator : str
+        Indicator to draw.
+    unit : str
+        Unit for the y-axis label (e.g. ``"share of labour force"``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> t = pd.DataFrame({"city": ["x", "x"], "period": ["2015", "2016"], "indicator": ["u", "u"],
+    ...     "covered_mean": [0.2, 0.3], "rest_mean": [0.1, 0.1]})
+    >>> fig = plot_covered_vs_rest(t, "u", unit="share")
+    """
+    t = table[table["indicator"] == indicator]
+    if t.empty:
+        raise ValueError(f"indicator {indicator!r} not in the table")
+    cities = list(dict.fromkeys(t["city"]))
+    ncols = min(ncols, len(cities))
+    nrows = int(np.ceil(len(cities) / ncols))
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows + 0.6), squeeze=False, sharey=True
+    )
+    for i, city in enumerate(cities):
+        ax = axes[i // ncols][i % ncols]
+        c = t[t["city"] == city].sort_values("period")
+        ax.plot(c["period"], c["covered_mean"], marker="o", label="areas under the model")
+        ax.plot(c["period"], c["rest_mean"], marker="s", ls="--", label="rest of the city")
+        ax.set_title(str(city).title())
+        ax.set_xlabel("period")
+        if i % ncols == 0:
+            ax.set_ylabel(_wrap(f"{indicator} ({unit})" if unit else indicator, 30))
+        ax.tick_params(axis="x", labelrotation=45)
+    for j in range(len(cities), nrows * ncols):
+        axes[j // ncols][j % ncols].set_visible(False)
+    axes[0][0].legend(fontsize=8)
+    fig.suptitle(title or f"{indicator}: areas under each governance model vs rest of the city")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    add_source(fig, source)
     return fig

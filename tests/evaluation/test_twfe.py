@@ -39,7 +39,8 @@ def test_twfe_equals_the_2x2_did_on_a_balanced_two_period_panel(card_krueger):
             pd.DataFrame({"store": d["store"], "t": 1, "y": d["fte2"], "g": np.where(d["state"], 1, 0)}),
         ]
     )
-    res = twfe(long, outcome="y", unit="store", time="t", cohort="g")
+    with pytest.warns(EvaluationWarning, match="fewer than two periods"):
+        res = twfe(long, outcome="y", unit="store", time="t", cohort="g")
     assert round(res.estimate, 2) == 2.75
     assert res.info["n_treated"] == 309 and res.info["n_comparison"] == 75
 

@@ -299,16 +299,22 @@ class EventStudy:
             R = np.zeros((len(leads), len(model.params)))
             for r, i in enumerate(leads):
                 R[r, i] = 1.0
-            test = model.f_test(R)
-            pretrend = {
-                "statistic": float(np.squeeze(test.fvalue)),
-                "df_num": float(test.df_num),
-                "df_denom": float(test.df_denom),
-                "p_value": float(test.pvalue),
-            }
             if negligible(np.asarray(model.params)[leads], frame["y"].to_numpy()):
-                # exactly parallel data: the F statistic is 0/0 rounding noise, not evidence
-                pretrend.update(statistic=0.0, p_value=1.0)
+                # exactly parallel data: an F statistic would be 0/0 rounding noise
+                pretrend = {
+                    "statistic": 0.0,
+                    "df_num": float(len(leads)),
+                    "df_denom": float(model.df_resid),
+                    "p_value": 1.0,
+                }
+            else:
+                test = model.f_test(R)
+                pretrend = {
+                    "statistic": float(np.squeeze(test.fvalue)),
+                    "df_num": float(test.df_num),
+                    "df_denom": float(test.df_denom),
+                    "p_value": float(test.pvalue),
+                }
             pretrend_caveat(caveats, pretrend["p_value"], self.pretrend_level)
 
         lags = [i for i, k in enumerate(event_times) if k >= 0]

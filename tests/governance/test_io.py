@@ -32,3 +32,15 @@ def test_yaml_is_read_with_the_safe_loader(tmp_path):
     p.write_text("x: !!python/object/apply:os.system ['echo hacked']\n")
     with pytest.raises(ConfigError, match="malformed YAML"):
         read_yaml(p)
+
+
+def test_importing_governance_pulls_in_no_plotting_library():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, compare.governance; "
+        "print(any(m in sys.modules for m in ('matplotlib', 'seaborn', 'networkx')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -222,3 +222,11 @@ def test_swapped_rubric_uses_the_matching_assessment(tmp_path, profile_dir, edit
 def test_requesting_a_city_without_profile_is_an_error():
     with pytest.raises(ConfigError, match="no profile for city 'oslo'"):
         load_profiles(cities=["oslo"])
+
+
+def test_actions_table_spans_all_cities(profiles):
+    from compare.governance import actions_table
+
+    t = actions_table(profiles)
+    assert set(t["city"]) == {p.city for p in profiles.values() if p.actions}
+    assert len(t) == sum(len(a.target_areas) for a in all_actions(profiles))

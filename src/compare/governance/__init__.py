@@ -48,6 +48,8 @@ from compare.governance.profile import (
     Member,
     Profile,
     Score,
+    actions_table,
+    all_actions,
     known_area_ids,
     load_profile,
     load_profiles,
@@ -81,6 +83,7 @@ __all__ = [
     "validate_profile_areas",
     "known_area_ids",
     "all_actions",
+    "actions_table",
     "Practice",
     "Transfer",
     "PracticeCatalogue",
@@ -99,17 +102,3 @@ __all__ = [
     "flag_covered",
     "covered_vs_rest",
 ]
-
-
-def all_actions(profiles) -> list[LocalAction]:
-    """Every local action of the given profiles (input of :mod:`compare.evaluation`).
-
-    Examples
-    --------
-    >>> acts = all_actions(load_profiles())
-    >>> all(a.start_period for a in acts)
-    True
-    """
-    from compare.governance.compare import _as_dict
-
-    return [a for p in _as_dict(profiles).values() for a in p.actions]

@@ -53,6 +53,8 @@ __all__ = [
     "load_profiles",
     "validate_profile_areas",
     "known_area_ids",
+    "all_actions",
+    "actions_table",
 ]
 
 #: Types of member of an area leadership group.
@@ -768,3 +770,39 @@ def load_profiles(
             raise ConfigError(f"duplicate profile for city {p.city!r}", file=f, key="city")
         out[p.city] = p
     return out
+
+
+def _profile_dict(profiles) -> dict[str, Profile]:
+    if isinstance(profiles, Profile):
+        return {profiles.city: profiles}
+    if isinstance(profiles, Mapping):
+        return dict(profiles)
+    return {p.city: p for p in profiles}
+
+
+def all_actions(profiles) -> list[LocalAction]:
+    """Every local action of the given profiles (input of :mod:`compare.evaluation`).
+
+    Examples
+    --------
+    >>> acts = all_actions(load_profiles())
+    >>> all(a.start_period for a in acts)
+    True
+    """
+    return [a for p in _profile_dict(profiles).values() for a in p.actions]
+
+
+def actions_table(profiles) -> pd.DataFrame:
+    """One row per (city, action, target area) over all profiles (see :meth:`Profile.actions_table`).
+
+    Examples
+    --------
+    >>> t = actions_table(load_profiles())
+    >>> {"city", "action_id", "area_id", "start_period"} <= set(t.columns)
+    True
+    """
+    frames = [p.actions_table() for p in _profile_dict(profiles).values()]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return Profile(city="", name="").actions_table()
+    return pd.concat(frames, ignore_index=True)

@@ -352,8 +352,9 @@ def disadvantage_index(
     sub = local[local["group_definition"].isin(list(weights))].copy()
     flags = sub.get("small_area", False) | sub.get("suppressed", False) | sub["share"].isna()
     sub["_bad"] = flags
-    share = sub.pivot_table(index=keys, columns="group_definition", values="share", aggfunc="first")
-    bad = sub.pivot_table(index=keys, columns="group_definition", values="_bad", aggfunc="max")
+    grouped = sub.groupby([*keys, "group_definition"], sort=True)
+    share = grouped["share"].first().unstack("group_definition")
+    bad = grouped["_bad"].max().unstack("group_definition").reindex(share.index)
     share = share.reindex(columns=list(weights))
     bad = bad.reindex(columns=list(weights)).fillna(True).astype(bool)
     usable = ~bad.any(axis=1) & share.notna().all(axis=1)

@@ -230,3 +230,11 @@ def test_actions_table_spans_all_cities(profiles):
     t = actions_table(profiles)
     assert set(t["city"]) == {p.city for p in profiles.values() if p.actions}
     assert len(t) == sum(len(a.target_areas) for a in all_actions(profiles))
+
+
+def test_area_id_that_does_not_fit_the_declared_scheme_is_rejected(profile_dir):
+    p = profile_dir / "berlin.yml"
+    p.write_text(p.read_text(encoding="utf-8").replace('"10020412"]', '"1002"]'), encoding="utf-8")
+    with pytest.raises(ConfigError, match="does not fit area_scheme") as e:
+        load_profile(p)
+    assert e.value.key == "actions[2].target_areas[0]"

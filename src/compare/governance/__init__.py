@@ -39,6 +39,7 @@ from compare.governance.practices import (
     load_practices,
 )
 from compare.governance.profile import (
+    AREA_SCHEMES,
     CLAIM_KEYS,
     MEMBER_TYPES,
     STAGES,
@@ -69,6 +70,7 @@ __all__ = [
     "Dimension",
     "Rubric",
     "load_rubric",
+    "AREA_SCHEMES",
     "MEMBER_TYPES",
     "STAGES",
     "CLAIM_KEYS",

@@ -53,6 +53,7 @@ __all__ = [
     "load_profiles",
     "validate_profile_areas",
     "known_area_ids",
+    "AREA_SCHEMES",
     "all_actions",
     "actions_table",
 ]
@@ -84,6 +85,13 @@ CLAIM_KEYS: tuple[str, ...] = (
 
 _PERIOD = re.compile(r"^\d{4}(-H[12])?$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+#: Area-id schemes with a known format; other schemes are not format-checked.
+AREA_SCHEMES: dict[str, re.Pattern] = {
+    "paavo-postal-code": re.compile(r"^\d{5}$"),
+    "lor-planning-area-until-2020": re.compile(r"^\d{8}$"),
+    "lor-forecast-area-from-2021": re.compile(r"^\d{4}$"),
+}
 
 
 @dataclass(frozen=True)
@@ -627,9 +635,30 @@ def load_profile(path, rubric: Rubric | str | Path | None = None, areas=None) ->
         assessment=_parse_assessment(raw.get("assessments"), ctx.child("assessments"), rubric),
         programmes=tuple(str(p) for p in programmes),
     )
+    _check_scheme(profile)
     if areas is not None:
         validate_profile_areas(profile, areas)
     return profile
+
+
+def _check_scheme(profile: Profile) -> None:
+    pattern = AREA_SCHEMES.get(profile.area_scheme)
+    if pattern is None:
+        return
+    keys = [(a.area_id, f"covered_areas[{i}].area_id") for i, a in enumerate(profile.covered_areas)]
+    keys += [
+        (t, f"actions[{i}].target_areas[{j}]")
+        for i, act in enumerate(profile.actions)
+        for j, t in enumerate(act.target_areas)
+    ]
+    for aid, key in keys:
+        if not pattern.match(aid):
+            raise ConfigError(
+                f"area id {aid!r} does not fit area_scheme {profile.area_scheme!r} "
+                f"(expected pattern {pattern.pattern})",
+                file=profile.path,
+                key=key,
+            )
 
 
 def known_area_ids(areas, city: str) -> set[str] | None:

@@ -64,9 +64,7 @@ def test_example_network_imports_every_city_from_real_data(example_network):
     s = example_network.summary().set_index("city")
     assert list(s.index) == ["vantaa", "helsinki", "espoo", "berlin"]
     assert (
-        s.loc["vantaa", "areas"] == 36
-        and s.loc["helsinki", "areas"] == 84
-        and s.loc["espoo", "areas"] == 46
+        s.loc["vantaa", "areas"] == 36 and s.loc["helsinki", "areas"] == 84 and s.loc["espoo", "areas"] == 46
     )
     assert s.loc["berlin", "periods"] == 20 and s.loc["vantaa", "periods"] == 6
     assert 3.5e6 < s.loc["berlin", "population_last"] < 4.0e6
@@ -125,9 +123,7 @@ def test_malformed_yaml_names_the_line(own_city):
 
 
 def test_unknown_key_is_refused(own_city):
-    body = CITY.format(d=own_city).replace(
-        "    name: My City", "    name: My City\n    colour: red"
-    )
+    body = CITY.format(d=own_city).replace("    name: My City", "    name: My City\n    colour: red")
     with pytest.raises(ConfigError, match="unknown key 'colour'"):
         load_network(_write(own_city, body))
 
@@ -187,9 +183,7 @@ def test_missing_crs_in_a_file_is_refused(own_city):
 
 
 def test_requested_period_missing_from_data_is_refused(own_city):
-    body = CITY.format(d=own_city).replace(
-        "    name: My City", "    name: My City\n    periods: ['2019']"
-    )
+    body = CITY.format(d=own_city).replace("    name: My City", "    name: My City\n    periods: ['2019']")
     with pytest.raises(ConfigError, match="2019"):
         load_network(_write(own_city, body))
 
@@ -202,3 +196,20 @@ def test_paavo_2019_network_reads_the_wfs_table_on_postal_polygons():
     vantaa_2016 = pop[(pop.city == "vantaa") & (pop.period == "2016") & (pop.variable == "unemployed")]
     assert vantaa_2016["count"].sum() > 5000
     assert set(pop.loc[pop.variable == "population", "period"]) == {"2017"}
+
+
+def test_loaded_network_is_cached_and_a_changed_file_invalidates_the_cache(own_city):
+    import os
+
+    cfg = _write(own_city, CITY.format(d=own_city))
+    first = load_network(cfg)
+    again = load_network(cfg)
+    assert again.population.equals(first.population)
+    csv = own_city / "pop.csv"
+    csv.write_text(csv.read_text().replace("D1,2020,100,10,90", "D1,2020,100,20,80"))
+    st = csv.stat()
+    os.utime(csv, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    changed = load_network(cfg)
+    row = changed.population.query("area_id == 'D1' and period == '2020' and variable == 'foreigners'")
+    assert row["count"].item() == 20
+    assert load_network(cfg, cache=False).population.equals(changed.population)

@@ -18,6 +18,10 @@ Config keys (city level)
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,16 +202,12 @@ def read_network_config(name: str | Path) -> tuple[dict, Path]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(
-            f"malformed YAML{where}: {getattr(exc, 'problem', exc)}", file=path
-        ) from None
+        raise ConfigError(f"malformed YAML{where}: {getattr(exc, 'problem', exc)}", file=path) from None
     if not isinstance(cfg, dict):
         raise ConfigError("expected a mapping at the top level", file=path)
     for k in cfg:
         if k not in _NETWORK_KEYS:
-            raise ConfigError(
-                f"unknown key {k!r}; expected one of {sorted(_NETWORK_KEYS)}", file=path, key=k
-            )
+            raise ConfigError(f"unknown key {k!r}; expected one of {sorted(_NETWORK_KEYS)}", file=path, key=k)
     cities = cfg.get("cities")
     if not isinstance(cities, dict) or not cities:
         raise ConfigError("expected a non-empty mapping of cities", file=path, key="cities")
@@ -263,9 +263,7 @@ class _Resolver:
 
     def _dataset(self, spec: dict, key: str):
         if "dataset" not in spec:
-            raise ConfigError(
-                "missing `dataset` (a catalog id) or `path`", file=self.cfg_path, key=key
-            )
+            raise ConfigError("missing `dataset` (a catalog id) or `path`", file=self.cfg_path, key=key)
         try:
             ds = self.catalog[spec["dataset"]]
         except ConfigError as exc:
@@ -273,9 +271,7 @@ class _Resolver:
         if ds.id not in self._fetched:
             missing = [f for f in ds.files if not (self.raw / f.path).is_file()]
             if missing and self.auto_fetch:
-                fetch(
-                    [ds.id], mirror=self.mirror, dest=self.raw, catalog=self.catalog, download=False
-                )
+                fetch([ds.id], mirror=self.mirror, dest=self.raw, catalog=self.catalog, download=False)
             elif missing:
                 raise DataError(
                     "file not found; run `python -m compare data fetch`",
@@ -311,9 +307,7 @@ class _Resolver:
         ds = self._dataset(spec, key)
         name = spec.get("file", default)
         if name is None:
-            raise ConfigError(
-                "missing `file` within the data set", file=self.cfg_path, key=f"{key}.file"
-            )
+            raise ConfigError("missing `file` within the data set", file=self.cfg_path, key=f"{key}.file")
         try:
             entry = self.catalog.file(ds.id, name)
         except ConfigError as exc:
@@ -331,9 +325,7 @@ def _common_prefix(paths: list[str]) -> str:
     return "/".join(out)
 
 
-def _import_population(
-    cid: str, spec: dict, key: str, res: _Resolver, report: ImportReport, cache: dict
-):
+def _import_population(cid: str, spec: dict, key: str, res: _Resolver, report: ImportReport, cache: dict):
     imp = spec["importer"]
     if imp == "paavo_pxweb":
         folder = res.dataset_folder(spec, key, "paavo_raw")
@@ -380,9 +372,7 @@ def _import_population(
     if imp == "generic":
         path = res.file(spec, key)
         if "id_column" not in spec or "variables" not in spec:
-            raise ConfigError(
-                "generic source needs `id_column` and `variables`", file=res.cfg_path, key=key
-            )
+            raise ConfigError("generic source needs `id_column` and `variables`", file=res.cfg_path, key=key)
         df = generic.read_generic_population(
             path,
             id_column=spec["id_column"],
@@ -395,14 +385,10 @@ def _import_population(
         )
         res.record(cid, spec, key, [path])
         return df, None
-    raise ConfigError(
-        f"importer {imp!r} does not read population", file=res.cfg_path, key=f"{key}.importer"
-    )
+    raise ConfigError(f"importer {imp!r} does not read population", file=res.cfg_path, key=f"{key}.importer")
 
 
-def _import_areas(
-    cid: str, spec: dict, key: str, res: _Resolver, report: ImportReport
-) -> gpd.GeoDataFrame:
+def _import_areas(cid: str, spec: dict, key: str, res: _Resolver, report: ImportReport) -> gpd.GeoDataFrame:
     imp = spec["importer"]
     if imp in ("postal_areas", "paavo_2019"):
         path = res.file(spec, key)
@@ -427,9 +413,7 @@ def _import_areas(
                     file=res.cfg_path,
                     key=f"{key}.municipality",
                 )
-            res.record(
-                cid, {"dataset": spec.get("municipality_dataset", "paavo-2019")}, key, [table]
-            )
+            res.record(cid, {"dataset": spec.get("municipality_dataset", "paavo-2019")}, key, [table])
         g["area_level"] = spec.get("area_level", "postal_area")
         g["vintage"] = spec.get("vintage", "postal-areas")
         res.record(cid, spec, key, [path])
@@ -444,9 +428,7 @@ def _import_areas(
     if imp == "generic":
         path = res.file(spec, key)
         if "id_column" not in spec:
-            raise ConfigError(
-                "generic areas need `id_column`", file=res.cfg_path, key=f"{key}.id_column"
-            )
+            raise ConfigError("generic areas need `id_column`", file=res.cfg_path, key=f"{key}.id_column")
         g = generic.read_generic_areas(
             path, spec["id_column"], spec.get("name_column"), spec.get("crs"), spec.get("layer")
         )
@@ -454,9 +436,7 @@ def _import_areas(
         g["vintage"] = spec.get("vintage", "generic")
         res.record(cid, spec, key, [path])
         return g
-    raise ConfigError(
-        f"importer {imp!r} does not read areas", file=res.cfg_path, key=f"{key}.importer"
-    )
+    raise ConfigError(f"importer {imp!r} does not read areas", file=res.cfg_path, key=f"{key}.importer")
 
 
 def load_network(
@@ -467,8 +447,13 @@ def load_network(
     mirror: str | Path | None = "default",
     auto_fetch: bool = True,
     catalog: Catalog | None = None,
+    cache: bool = True,
 ) -> Network:
     """Import, harmonise and validate every city of a comparison network.
+
+    The validated network is cached under ``data/raw/.cache``, keyed by the network config, the
+    catalog, the importer code and the size and modification time of every data file the config
+    names: any change to these re-imports (a corrupted or replaced file is never hidden).
 
     Parameters
     ----------
@@ -483,6 +468,8 @@ def load_network(
     auto_fetch : bool, optional
         Copy missing catalog files from the mirror (verified) instead of failing.
     catalog : Catalog, optional
+    cache : bool, optional
+        Reuse (and write) the on-disk cache of the validated network.
 
     Returns
     -------
@@ -504,6 +491,86 @@ def load_network(
     cfg, path = read_network_config(name)
     catalog = catalog or load_catalog()
     raw = Path(raw) if raw is not None else raw_dir()
+    key = f"{path.stem}-{_cache_key(cfg, path, catalog, raw, cities)}" if cache else None
+    key = None if key and key.endswith("-None") else key
+    net = _read_cache(raw, key) if key else None
+    if net is None:
+        net = _load(cfg, path, catalog, raw, cities, mirror, auto_fetch)
+        if key:
+            _write_cache(raw, key, net)
+    if len(net.unmatched):
+        per_city = net.unmatched.groupby("city")["area_id"].unique()
+        warnings.warn(
+            "area ids without geometry kept aside in Network.unmatched: "
+            + "; ".join(f"{c}: {sorted(ids)}" for c, ids in per_city.items()),
+            stacklevel=2,
+        )
+    return net
+
+
+def _cache_key(cfg: dict, path: Path, catalog: Catalog, raw: Path, cities) -> str | None:
+    """Hash of everything a loaded network depends on; ``None`` when a file is not fetched yet."""
+    h = hashlib.sha256()
+    h.update(path.read_bytes())
+    h.update(repr(sorted(cities) if cities else None).encode())
+    if catalog.source is not None:
+        h.update(Path(catalog.source).read_bytes())
+    code = sorted(Path(__file__).parent.glob("*.py")) + [Path(__file__).parents[1] / "model.py"]
+    for f in code:
+        h.update(f.read_bytes())
+    files: set[Path] = set()
+    for c in cfg["cities"].values():
+        specs = list(c["sources"]) + (c["areas"] if isinstance(c["areas"], list) else [c["areas"]])
+        for spec in specs:
+            if "path" in spec:
+                p = Path(spec["path"])
+                files.add(p if p.is_absolute() else data_dir() / p)
+            ids = [spec.get("dataset"), spec.get("municipality_dataset", "paavo-2019")]
+            for ds in filter(None, ids):
+                if ds in catalog.datasets:
+                    files |= {raw / f.path for f in catalog[ds].files}
+    for f in sorted(files):
+        if not f.is_file():
+            return None
+        st = f.stat()
+        h.update(f"{f}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:24]
+
+
+def _cache_file(raw: Path, key: str) -> Path:
+    return raw / ".cache" / f"network-{key}.pkl"
+
+
+def _read_cache(raw: Path, key: str) -> Network | None:
+    f = _cache_file(raw, key)
+    if not f.is_file():
+        return None
+    try:
+        with open(f, "rb") as fh:
+            net = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - a stale or truncated cache is simply rebuilt
+        return None
+    return net if isinstance(net, Network) else None
+
+
+def _write_cache(raw: Path, key: str, net: Network) -> None:
+    f = _cache_file(raw, key)
+    f.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=f.parent, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(net, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, f)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    stem = key.rsplit("-", 1)[0]
+    for old in f.parent.glob(f"network-{stem}-*.pkl"):
+        if old != f and old.name.count("-") == f.name.count("-"):
+            old.unlink(missing_ok=True)  # superseded by a newer config/data/code state
+
+
+def _load(cfg, path, catalog, raw, cities, mirror, auto_fetch) -> Network:
     res = _Resolver(catalog, path, raw, mirror, auto_fetch)
     crs = cfg.get("crs", METRIC_CRS)
 
@@ -589,9 +656,7 @@ def load_network(
             blank = areas["area_name"].fillna("").eq("")
             areas.loc[blank, "area_name"] = [
                 names.get((v, a), "")
-                for v, a in zip(
-                    areas.loc[blank, "vintage"], areas.loc[blank, "area_id"], strict=False
-                )
+                for v, a in zip(areas.loc[blank, "vintage"], areas.loc[blank, "area_id"], strict=False)
             ]
         pop = pop.drop(columns=[col for col in ("area_name", "area_level") if col in pop.columns])
 
@@ -616,10 +681,7 @@ def load_network(
             um = lost_rows.groupby(key_cols).size().rename("n_values").reset_index()
             lost_pop = lost_rows[lost_rows["variable"] == "population"]
             um = um.merge(
-                lost_pop.groupby(key_cols)["count"]
-                .sum(min_count=1)
-                .rename("population")
-                .reset_index(),
+                lost_pop.groupby(key_cols)["count"].sum(min_count=1).rename("population").reset_index(),
                 on=key_cols,
                 how="left",
             )
@@ -662,9 +724,7 @@ def load_network(
                     file=path,
                     key=f"cities.{cid}.group_definitions",
                 )
-        all_areas.append(
-            areas[["city", "area_id", "area_name", "area_level", "vintage", "geometry"]]
-        )
+        all_areas.append(areas[["city", "area_id", "area_name", "area_level", "vintage", "geometry"]])
         all_pop.append(pop)
 
     areas = gpd.GeoDataFrame(pd.concat(all_areas, ignore_index=True), geometry="geometry", crs=crs)
@@ -672,17 +732,8 @@ def load_network(
     unmatched_df = (
         pd.concat(unmatched, ignore_index=True)
         if unmatched
-        else pd.DataFrame(
-            columns=["city", "area_id", "period", "vintage", "n_values", "population"]
-        )
+        else pd.DataFrame(columns=["city", "area_id", "period", "vintage", "n_values", "population"])
     )
-    if len(unmatched_df):
-        per_city = unmatched_df.groupby("city")["area_id"].unique()
-        warnings.warn(
-            "area ids without geometry kept aside in Network.unmatched: "
-            + "; ".join(f"{c}: {sorted(ids)}" for c, ids in per_city.items()),
-            stacklevel=2,
-        )
     return Network(
         name=cfg.get("name", path.stem),
         title=cfg.get("title", path.stem),

@@ -238,3 +238,23 @@ def test_area_id_that_does_not_fit_the_declared_scheme_is_rejected(profile_dir):
     with pytest.raises(ConfigError, match="does not fit area_scheme") as e:
         load_profile(p)
     assert e.value.key == "actions[2].target_areas[0]"
+
+
+SEEDS = Path("/work/shared/seeds")
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="project seeds not mounted")
+def test_quotes_from_the_vantaa_proposal_are_verbatim(profiles):
+    text = " ".join(f.read_text(encoding="utf-8") for f in SEEDS.glob("*.txt"))
+    p = profiles["vantaa"]
+    quotes = [
+        e.quote
+        for e in (
+            [e for c in p.claims.values() for e in c.evidence]
+            + [e for m in p.members for e in m.evidence]
+            + [e for s in p.scores.values() for e in s.evidence]
+        )
+        if e.source.id == "seed-proposal" and e.quote
+    ]
+    assert quotes
+    assert all(q in text for q in quotes)

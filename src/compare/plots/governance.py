@@ -155,10 +155,15 @@ def plot_heatmap(
         cbar_kws={"label": "maturity score (0-4, illustrative)"},
     )
     level = matrix.columns.name or "dimension"
-    ax.set_xlabel(f"rubric {level} (mean of criterion scores, 0-4)")
+    what = "mean of criterion scores" if level == "dimension" else "score"
+    ax.set_xlabel(f"rubric {level} ({what}, 0-4)")
     ax.set_ylabel("city")
     ax.set_title(title)
-    plt.setp(ax.get_xticklabels(), rotation=0, fontsize=8)
+    if data.shape[1] > 8:
+        ax.set_xticklabels([t.get_text().replace("\n", " ") for t in ax.get_xticklabels()])
+        plt.setp(ax.get_xticklabels(), rotation=35, ha="right", fontsize=8)
+    else:
+        plt.setp(ax.get_xticklabels(), rotation=0, fontsize=8)
     plt.setp(ax.get_yticklabels(), rotation=0)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     add_source(fig, source)

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import yaml
 
 from compare.errors import ConfigError
+from compare.paths import data_dir
 
 __all__ = ["find_data_dir", "read_yaml", "resolve_path"]
 
 
-def _candidates():
-    env = os.environ.get("COMPARE_HOME")
-    if env:
-        yield Path(env)
-    yield from Path(__file__).resolve().parents
-    cwd = Path.cwd().resolve()
-    yield cwd
-    yield from cwd.parents
-
-
 def find_data_dir(subdir: str = "governance") -> Path:
-    """Return the repository's ``data/`` folder that holds ``data/<subdir>``.
+    """Return the project's ``data/`` folder, checking that it holds ``data/<subdir>``.
 
-    Looked up in order: ``$COMPARE_HOME/data``; the folders above the installed
-    ``compare`` package (an editable install from a clone); the current working
-    directory and its parents (a notebook run anywhere inside the clone).
+    The folder is found by :func:`compare.paths.data_dir` (``$COMPARE_HOME``, then the folders
+    above the installed package, then the working directory and its parents).
 
     Parameters
     ----------
@@ -44,14 +33,14 @@ def find_data_dir(subdir: str = "governance") -> Path:
     >>> (find_data_dir("governance") / "governance").is_dir()
     True
     """
-    for cand in _candidates():
-        if (cand / "data" / subdir).is_dir():
-            return cand / "data"
-    raise ConfigError(
-        f"cannot find data/{subdir}: no folder above the compare package or the working "
-        "directory holds it; pass an explicit path or set COMPARE_HOME to the clone",
-        key="COMPARE_HOME",
-    )
+    data = data_dir()
+    if not (data / subdir).is_dir():
+        raise ConfigError(
+            f"cannot find data/{subdir} under {data}; pass an explicit path or set COMPARE_HOME "
+            "to the clone",
+            file=data / subdir,
+        )
+    return data
 
 
 def resolve_path(path, subdir: str) -> Path:

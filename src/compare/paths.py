@@ -17,10 +17,6 @@ __all__ = ["project_root", "data_dir", "raw_dir", "reports_dir", "default_mirror
 
 
 def _candidates():
-    env = os.environ.get("COMPARE_HOME")
-    if env:
-        yield Path(env)
-        return
     yield from Path(__file__).resolve().parents
     cwd = Path.cwd().resolve()
     yield cwd
@@ -35,6 +31,9 @@ def project_root() -> Path:
     >>> (project_root() / "data" / "catalog.yml").exists()
     True
     """
+    env = os.environ.get("COMPARE_HOME")
+    if env:
+        return Path(env)  # explicit: trusted as given
     for cand in _candidates():
         if (cand / "data" / "catalog.yml").is_file():
             return cand

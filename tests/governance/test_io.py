@@ -13,7 +13,10 @@ def test_data_dir_is_found_from_any_working_directory(tmp_path, monkeypatch):
 
 
 def test_compare_home_overrides_the_lookup(tmp_path, monkeypatch):
+    import shutil
+
     (tmp_path / "data" / "governance").mkdir(parents=True)
+    shutil.copytree(find_data_dir("rubrics") / "rubrics", tmp_path / "data" / "rubrics")
     monkeypatch.setenv("COMPARE_HOME", str(tmp_path))
     assert find_data_dir("governance") == tmp_path / "data"
     assert load_profiles() == {}

@@ -356,7 +356,10 @@ def _finish(frames: list[pd.DataFrame], by: Sequence[str], ci: bool) -> pd.DataF
         cols += ["ci_low", "ci_high"]
     if any("p_value" in f.columns for f in frames):
         cols += ["p_value"]
-    cols += ["n_areas", "n_dropped", "n_empty", "population", "status", "note"]
+    cols += ["n_areas", "n_dropped", "n_empty", "population"]
+    if any("vintage" in f.columns for f in frames) and "vintage" not in by:
+        cols += ["vintage"]
+    cols += ["status", "note"]
     if not frames:
         return pd.DataFrame(columns=cols)
     panel = pd.concat(frames, ignore_index=True).reindex(columns=cols)
@@ -501,7 +504,9 @@ def compute_panel(
     pandas.DataFrame
         Tidy panel: the ``by`` keys, ``index``, ``group_definition``, ``value``, optional
         ``ci_low``/``ci_high``, ``p_value`` (Moran's I), ``n_areas``, ``n_dropped``,
-        ``n_empty``, ``population``, ``status``, ``note``.
+        ``n_empty``, ``population``, ``vintage`` (boundary set(s) of the areas: a change
+        between periods breaks comparability, e.g. Berlin's LOR reform of 2021), ``status``,
+        ``note``.
 
     Examples
     --------
@@ -540,26 +545,34 @@ def compute_panel(
                 idx = [i for i in idx if INDEX_FAMILY[i] != "multigroup"]
         if not idx:
             continue
-        frames.append(
-            panel_from_wide(
-                wide,
-                group=gd.group,
-                total=gd.total,
-                groups=list(gd.groups) or None,
-                by=by,
-                indices=idx,
-                group_definition=gd.name,
-                weights=weights,
-                ci=ci,
-                n_boot=n_boot,
-                level=level,
-                method=method,
-                seed=seed,
-                min_areas=min_areas,
-                atkinson_b=atkinson_b,
-                source=f"group definition {gd.name!r}",
-                _cache=cache,
-                _replicates=_replicates,
-            )
+        part = panel_from_wide(
+            wide,
+            group=gd.group,
+            total=gd.total,
+            groups=list(gd.groups) or None,
+            by=by,
+            indices=idx,
+            group_definition=gd.name,
+            weights=weights,
+            ci=ci,
+            n_boot=n_boot,
+            level=level,
+            method=method,
+            seed=seed,
+            min_areas=min_areas,
+            atkinson_b=atkinson_b,
+            source=f"group definition {gd.name!r}",
+            _cache=cache,
+            _replicates=_replicates,
         )
+        keys = [k for k in by if k in wide.columns]
+        if "vintage" not in keys and keys:
+            vint = (
+                wide.assign(**{k: wide[k].astype(str) for k in keys})
+                .groupby(keys)["vintage"]
+                .agg(lambda v: "+".join(sorted(set(map(str, v)))))
+                .reset_index()
+            )
+            part = part.merge(vint, on=keys, how="left")
+        frames.append(part)
     return _finish(frames, list(by), ci)

@@ -1,0 +1,334 @@
+"""The sections of the network comparison (used by ``notebooks/network_comparison.ipynb``).
+
+:func:`load_comparison` gathers all cities of a network side by side; each other function
+returns one table or one figure: the rubric heatmap, the index panel, the model clustering and
+the practice-transfer network.
+"""
+
+from __future__ import annotations
+
+import html as _html
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from compare.errors import DataError
+from compare.reports.assessment import (
+    INDEX_LABELS,
+    TREND_INDICES,
+    _close,
+    _period_x,
+    _source_rect,
+)
+
+__all__ = [
+    "NetworkComparison",
+    "load_comparison",
+    "header",
+    "fig_rubric_heatmap",
+    "index_panel_table",
+    "fig_index_panel",
+    "model_types",
+    "fig_dendrogram",
+    "fig_transfer_network",
+    "transfers_table",
+    "data_sources",
+    "key_results",
+    "write_results",
+]
+
+
+@dataclass
+class NetworkComparison:
+    """Everything the comparison notebook shows, loaded once."""
+
+    network: Any
+    cities: list[str]
+    profiles: dict
+    rubric: Any
+    catalogue: Any
+    panel: pd.DataFrame
+    scores: pd.DataFrame
+    similarity: Any
+
+    @property
+    def source_line(self) -> str:
+        """Attribution of every data set of the network (wrapped for figures)."""
+        import textwrap
+
+        return "\n".join(textwrap.wrap(" ".join(self.network.attribution()), 150))
+
+    def name(self, city: str) -> str:
+        """Display name of a city."""
+        c = self.network.cities.get(city)
+        return c.name if c is not None else city
+
+
+def load_comparison(network: str, cities: list[str] | None = None, n_clusters: int = 2) -> NetworkComparison:
+    """Load every city of a network, its profiles, scores, panel and model clustering.
+
+    Parameters
+    ----------
+    network : str
+        Network id.
+    cities : list of str, optional
+        Cities to compare (default: all).
+    n_clusters : int
+        Number of model types for the clustering of governance profiles.
+
+    Returns
+    -------
+    NetworkComparison
+
+    Examples
+    --------
+    >>> v = load_comparison("helsinki-berlin")  # doctest: +SKIP
+    >>> sorted(v.similarity.clusters_.index)  # doctest: +SKIP
+    ['berlin', 'espoo', 'helsinki', 'vantaa']
+    """
+    from compare.governance import (
+        ModelSimilarity,
+        load_practices,
+        load_profiles,
+        load_rubric,
+        score_matrix,
+    )
+    from compare.indicators import compute_panel
+    from compare.sources import load_network
+
+    net = load_network(network, cities=cities or None)
+    chosen = list(net.cities)
+    panel = compute_panel(net.population, net.group_definitions, indices=list(TREND_INDICES))
+    rubric = load_rubric()
+    profiles = {k: v for k, v in load_profiles(rubric=rubric).items() if k in chosen}
+    scores = score_matrix(profiles, rubric, level="criterion") if profiles else pd.DataFrame()
+    similarity = None
+    if len(profiles) > n_clusters:
+        similarity = ModelSimilarity(n_clusters=n_clusters).fit(scores)
+    return NetworkComparison(
+        network=net,
+        cities=chosen,
+        profiles=profiles,
+        rubric=rubric,
+        catalogue=load_practices(),
+        panel=panel,
+        scores=scores,
+        similarity=similarity,
+    )
+
+
+def header(v: NetworkComparison):
+    """Title block of the comparison (escaped).
+
+    Examples
+    --------
+    >>> header(v)  # doctest: +SKIP
+    """
+    from IPython.display import HTML
+
+    esc = _html.escape
+    names = ", ".join(esc(v.name(c)) for c in v.cities)
+    return HTML(
+        f"<h1>Network comparison: {esc(v.network.title)}</h1>"
+        f"<p><strong>Cities:</strong> {names}.</p>"
+        f"<p>{esc(' '.join(str(v.network.config.get('description', '')).split()))}</p>"
+    )
+
+
+def fig_rubric_heatmap(v: NetworkComparison):
+    """Cities x rubric dimensions heatmap of governance maturity (0-4).
+
+    Examples
+    --------
+    >>> fig_rubric_heatmap(v)  # doctest: +SKIP
+    """
+    from compare.governance import score_matrix
+    from compare.plots.governance import plot_heatmap
+
+    m = score_matrix(v.profiles, v.rubric, level="dimension")
+    m.index = [v.name(c) for c in m.index]
+    return _close(plot_heatmap(m, v.rubric))
+
+
+def index_panel_table(v: NetworkComparison, index: str = "dissimilarity") -> pd.DataFrame:
+    """Latest value of an index per city (rows) and group definition (columns).
+
+    Examples
+    --------
+    >>> index_panel_table(v).index.name  # doctest: +SKIP
+    'city'
+    """
+    t = v.panel[(v.panel["index"] == index) & v.panel["value"].notna()]
+    t = t.sort_values("period").groupby(["city", "group_definition"]).tail(1)
+    wide = t.pivot(index="city", columns="group_definition", values="value").round(3)
+    periods = t.groupby("city")["period"].max()
+    wide["latest period"] = periods
+    wide.index = [v.name(c) for c in wide.index]
+    wide.index.name = "city"
+    return wide.reset_index()
+
+
+def fig_index_panel(v: NetworkComparison, index: str = "dissimilarity"):
+    """Index over time for every city, one panel per group definition.
+
+    Examples
+    --------
+    >>> fig_index_panel(v)  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    from compare.plots import add_source
+
+    t = v.panel[(v.panel["index"] == index) & v.panel["value"].notna()].copy()
+    if t.empty:
+        raise DataError(f"no {index} values in the panel", column="index")
+    t["x"] = _period_x(t["period"])
+    defs = list(dict.fromkeys(t["group_definition"]))
+    ncols = min(4, len(defs))
+    nrows = int(np.ceil(len(defs) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.8 * ncols, 3.2 * nrows + 0.8), squeeze=False)
+    colour = {c: plt.get_cmap("tab10")(i) for i, c in enumerate(v.cities)}
+    for ax, d in zip(axes.flat, defs, strict=False):
+        for c, s in t[t["group_definition"] == d].groupby("city"):
+            s = s.sort_values("x")
+            ax.plot(s["x"], s["value"], marker=".", color=colour.get(c), label=v.name(c))
+        ax.set_title(d.replace("_", " "), fontsize=9)
+        ax.set_xlabel("Year")
+        ax.set_ylabel(INDEX_LABELS.get(index, index))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    for ax in list(axes.flat)[len(defs) :]:
+        ax.set_visible(False)
+    fig.suptitle(f"{INDEX_LABELS.get(index, index)} by city and group definition", fontsize=11)
+    fig.tight_layout(rect=_source_rect(fig, v.source_line))
+    add_source(fig, v.source_line)
+    return _close(fig)
+
+
+def model_types(v: NetworkComparison) -> pd.DataFrame:
+    """Model type (cluster) of each city with its model name, stage and start year.
+
+    Examples
+    --------
+    >>> model_types(v)["model type"].nunique()  # doctest: +SKIP
+    2
+    """
+    rows = []
+    for c, p in v.profiles.items():
+        rows.append(
+            {
+                "city": v.name(c),
+                "model type": None if v.similarity is None else int(v.similarity.clusters_[c]),
+                "model": p.name,
+                "stage": p.stage,
+                "start year": p.start_year,
+                "covered areas": len(p.covered_areas),
+            }
+        )
+    return pd.DataFrame(rows).sort_values(["model type", "city"]).reset_index(drop=True)
+
+
+def fig_dendrogram(v: NetworkComparison):
+    """Dendrogram of the model clustering.
+
+    Examples
+    --------
+    >>> fig_dendrogram(v)  # doctest: +SKIP
+    """
+    from compare.plots.governance import plot_dendrogram
+
+    if v.similarity is None:
+        raise DataError("too few profiled cities to cluster", column="profiles")
+    return _close(plot_dendrogram(v.similarity))
+
+
+def fig_transfer_network(v: NetworkComparison):
+    """Directed network of good-practice transfers between cities.
+
+    Examples
+    --------
+    >>> fig_transfer_network(v)  # doctest: +SKIP
+    """
+    from compare.plots.governance import plot_transfer_network
+
+    return _close(plot_transfer_network(v.catalogue))
+
+
+def transfers_table(v: NetworkComparison) -> pd.DataFrame:
+    """Transfers that involve a city of the network (as origin or adopter).
+
+    Examples
+    --------
+    >>> transfers_table(v)["practice"].tolist()  # doctest: +SKIP
+    ['tempo-orchestra', ...]
+    """
+    t = v.catalogue.transfers_table()
+    return t[t["origin"].isin(v.cities) | t["adopter"].isin(v.cities)].reset_index(drop=True)
+
+
+def data_sources(v: NetworkComparison) -> pd.DataFrame:
+    """Open data sets of the network with publisher, licence and citation.
+
+    Examples
+    --------
+    >>> data_sources(v)["licence"].str.startswith("CC BY").all()  # doctest: +SKIP
+    True
+    """
+    rows = []
+    for ds_id in dict.fromkeys(v.network.files["dataset"].dropna()):
+        ds = v.network.catalog[ds_id]
+        cities = sorted(set(v.network.files.loc[v.network.files["dataset"] == ds_id, "city"]))
+        rows.append(
+            {
+                "data set": ds_id,
+                "title": ds.title,
+                "publisher": ds.publisher,
+                "licence": ds.licence,
+                "cities": ", ".join(v.name(c) for c in cities),
+                "citation": ds.citation,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def key_results(v: NetworkComparison) -> dict:
+    """Key figures of the comparison (for the index and the tests).
+
+    Examples
+    --------
+    >>> key_results(v)["cities"]  # doctest: +SKIP
+    ['vantaa', 'helsinki', 'espoo', 'berlin']
+    """
+    d = v.panel[(v.panel["index"] == "dissimilarity") & v.panel["value"].notna()]
+    d = d.sort_values("period").groupby(["city", "group_definition"]).tail(1)
+    latest = {c: {r.group_definition: float(r.value) for r in s.itertuples()} for c, s in d.groupby("city")}
+    clusters = {} if v.similarity is None else {c: int(k) for c, k in v.similarity.clusters_.items()}
+    means = v.scores.mean(axis=1).round(3).to_dict() if len(v.scores) else {}
+    return {
+        "cities": v.cities,
+        "model_types": clusters,
+        "mean_rubric_score": {c: float(x) for c, x in means.items()},
+        "dissimilarity_latest": latest,
+        "n_transfers": int(len(transfers_table(v))),
+        "key_figures": {
+            "cities": len(v.cities),
+            "profiled cities": len(v.profiles),
+            "model types": len(set(clusters.values())),
+            "practice transfers": int(len(transfers_table(v))),
+        },
+    }
+
+
+def write_results(v: NetworkComparison, output_folder: str) -> str:
+    """Write :func:`key_results` to ``<output_folder>/network-comparison.results.json``.
+
+    Examples
+    --------
+    >>> write_results(v, "reports/helsinki-berlin")  # doctest: +SKIP
+    'reports/helsinki-berlin/network-comparison.results.json'
+    """
+    from compare.reports.results import write_key_results
+
+    return str(write_key_results(output_folder, "network-comparison", key_results(v)))

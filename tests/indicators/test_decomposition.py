@@ -71,3 +71,25 @@ def test_decomposition_from_canonical_population_with_a_group_definition():
 def test_missing_unit_column_is_an_error():
     with pytest.raises(DataError, match="district"):
         decompose_mutual_information(_network(), ["a", "b"], between="district")
+
+
+def test_between_districts_within_a_city_from_an_id_rule(network):
+    pop = network.population
+    pop = pop[(pop.city == "berlin") & (pop.period.isin(["2019-H1", "2019-H2"]))]
+    d = decompose_mutual_information(
+        pop,
+        group_definition="migration_background",
+        between="district",
+        unit_of=lambda ids: ids.str[:2],
+    )
+    assert d.loc[d.component == "within_unit", "unit"].nunique() == 12  # Berlin's Bezirke
+    for _, sub in d[d.unit == ""].groupby("period"):
+        comp = sub.set_index("component")["value"]
+        assert comp["between"] + comp["within"] == pytest.approx(comp["total"], abs=1e-12)
+        assert 0 < comp["between"] < comp["total"]
+
+
+def test_unit_of_mapping_must_cover_every_area():
+    df = _network()
+    with pytest.raises(DataError, match="no district"):
+        decompose_mutual_information(df, ["a", "b", "c"], between="district", unit_of={"0-0": "x"})

@@ -32,6 +32,7 @@ def decompose_mutual_information(
     between: str = "city",
     by: Sequence[str] = ("period",),
     group_definition=None,
+    unit_of=None,
 ) -> pd.DataFrame:
     """Split M of a pooled population into between-unit and within-unit parts.
 
@@ -48,6 +49,10 @@ def decompose_mutual_information(
         Keys of separate decompositions (e.g. ``("period",)``).
     group_definition : GroupDefinition or str, optional
         Use with a long ``population`` table.
+    unit_of : mapping or callable, optional
+        Creates the ``between`` column from ``area_id`` when the table lacks it: a mapping
+        area id -> unit, or a function of the ``area_id`` Series (e.g. Berlin districts are
+        the first two digits of a LOR id: ``lambda ids: ids.str[:2]``).
 
     Returns
     -------
@@ -80,6 +85,15 @@ def decompose_mutual_information(
         data = wide_counts(data, gd.variables)
     if not groups:
         raise DataError("decomposition needs the partition columns (`groups`)", column="groups")
+    if unit_of is not None and between not in data.columns:
+        if "area_id" not in data.columns:
+            raise DataError("`unit_of` needs an `area_id` column", column="area_id")
+        ids = data["area_id"].astype(str)
+        units = unit_of(ids) if callable(unit_of) else ids.map(unit_of)
+        if pd.isna(units).any():
+            bad = ids[pd.isna(units).to_numpy()].iloc[0]
+            raise DataError(f"no {between} for area {bad!r} in `unit_of`", row=bad, column=between)
+        data = data.assign(**{between: np.asarray(units).astype(str)})
     if between not in data.columns:
         raise DataError(
             f"unit column {between!r} not found; available: {list(data.columns)}",

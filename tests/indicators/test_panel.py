@@ -145,3 +145,15 @@ def test_compute_panel_with_bootstrap_intervals_brackets_the_value():
     )
     assert (p["ci_low"] < p["ci_high"]).all()
     assert ((p["ci_low"] <= p["value"] + 0.05) & (p["value"] - 0.05 <= p["ci_high"])).all()
+
+
+def test_importing_the_indicators_does_not_import_pysal_segregation():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, compare.indicators, compare.plots.indicators, compare.synthetic;"
+        "print('segregation' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -80,24 +80,6 @@ class Stacked:
             return self.groups.sum(axis=1)
         return self.t
 
-    def take(self, starts_mask: np.ndarray) -> Stacked:
-        """Return the stack restricted to the segments where ``starts_mask`` is true."""
-        keep_rows = starts_mask[self.seg]
-        new_seg_no = np.cumsum(starts_mask) - 1
-        seg = new_seg_no[self.seg[keep_rows]]
-        starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]]) if len(seg) else seg
-        return Stacked(
-            keys=self.keys.loc[starts_mask].reset_index(drop=True),
-            starts=starts,
-            seg=seg,
-            x=None if self.x is None else self.x[keep_rows],
-            t=None if self.t is None else self.t[keep_rows],
-            groups=None if self.groups is None else self.groups[keep_rows],
-            rows=self.rows.loc[keep_rows].reset_index(drop=True),
-            n_dropped=self.n_dropped[starts_mask],
-            n_empty=self.n_empty[starts_mask],
-        )
-
 
 def seg_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """Sum ``values`` (1-D or 2-D along axis 0) within each segment."""

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 
 from compare.errors import ConfigError, DataError
 from compare.indicators.panel import definitions_from, wide_counts
@@ -32,7 +33,7 @@ STATUS_CLASSES = ("high", "medium", "low", "very low")
 
 
 def lisa(
-    values,
+    values: ArrayLike,
     w,
     *,
     permutations: int = 999,

@@ -22,6 +22,7 @@ agrees.) With all groups present every index agrees with PySAL to 1e-9 (tested).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from compare.indicators._core import Stacked, from_arrays, seg_sum, xlogx_ratio
 from compare.indicators.twogroup import _pairwise_abs
@@ -89,7 +90,7 @@ def _normalized_exposure(s: Stacked) -> np.ndarray:
     return np.where((Pk > 0).sum(axis=1) >= 2, out, np.nan)
 
 
-def mutual_information(groups) -> float:
+def mutual_information(groups: ArrayLike) -> float:
     r"""Mutual information index M (Theil & Finizza 1971; Mora & Ruiz-Castillo 2011).
 
     .. math:: M = \sum_i \frac{t_i}{T} \sum_k \pi_{ik} \ln\frac{\pi_{ik}}{\pi_k}
@@ -115,7 +116,7 @@ def mutual_information(groups) -> float:
     return float(_mutual_information(from_arrays(groups=groups, name="mutual_information"))[0])
 
 
-def theil_h(groups) -> float:
+def theil_h(groups: ArrayLike) -> float:
     r"""Theil's information theory index H (Theil 1972; Reardon & Firebaugh 2002).
 
     .. math:: H = M / E, \quad E = -\sum_k \pi_k \ln \pi_k
@@ -131,7 +132,7 @@ def theil_h(groups) -> float:
     return float(_theil_h(from_arrays(groups=groups, name="theil_h"))[0])
 
 
-def multi_dissimilarity(groups) -> float:
+def multi_dissimilarity(groups: ArrayLike) -> float:
     r"""Multigroup dissimilarity D (Sakoda 1981; Reardon & Firebaugh 2002).
 
     .. math:: D = \frac{\sum_i \sum_k t_i |\pi_{ik} - \pi_k|}{2 T I}
@@ -144,7 +145,7 @@ def multi_dissimilarity(groups) -> float:
     return float(_multi_dissimilarity(from_arrays(groups=groups, name="multi_dissimilarity"))[0])
 
 
-def multi_gini(groups) -> float:
+def multi_gini(groups: ArrayLike) -> float:
     r"""Multigroup Gini index G (Reardon & Firebaugh 2002).
 
     .. math:: G = \frac{\sum_k \sum_i \sum_j t_i t_j |\pi_{ik} - \pi_{jk}|}{2 T^2 I}
@@ -157,7 +158,7 @@ def multi_gini(groups) -> float:
     return float(_multi_gini(from_arrays(groups=groups, name="multi_gini"))[0])
 
 
-def normalized_exposure(groups) -> float:
+def normalized_exposure(groups: ArrayLike) -> float:
     r"""Normalised exposure index P (James 1986; Reardon & Firebaugh 2002).
 
     .. math:: P = \sum_k \sum_i \frac{t_i}{T} \frac{(\pi_{ik} - \pi_k)^2}{1 - \pi_k}
@@ -172,7 +173,7 @@ def normalized_exposure(groups) -> float:
     return float(_normalized_exposure(from_arrays(groups=groups, name="normalized_exposure"))[0])
 
 
-def group_entropy(shares) -> float:
+def group_entropy(shares: ArrayLike) -> float:
     r"""Entropy of group shares :math:`E = -\sum_k \pi_k \ln \pi_k` (nats).
 
     Examples

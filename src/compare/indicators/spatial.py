@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from compare.errors import ConfigError, DataError
@@ -149,7 +150,7 @@ def _spatial_dissimilarity(s: Stacked, w: sp.csr_matrix) -> np.ndarray:
         return np.where(den > 0, d - num / den, np.nan)
 
 
-def spatial_dissimilarity(group, total, w) -> float:
+def spatial_dissimilarity(group: ArrayLike, total: ArrayLike, w) -> float:
     r"""Spatial (adjacency-adjusted) dissimilarity D(adj) (Morrill 1991).
 
     .. math:: D(adj) = D - \frac{\sum_i \sum_j c_{ij} |p_i - p_j|}{\sum_i \sum_j c_{ij}}
@@ -250,7 +251,7 @@ def _morans_i(s: Stacked, w: sp.csr_matrix, transform: str = "r") -> np.ndarray:
 
 
 def morans_i(
-    values,
+    values: ArrayLike,
     w,
     *,
     transform: str = "r",

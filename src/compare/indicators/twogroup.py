@@ -14,6 +14,7 @@ used by :func:`compare.indicators.compute_panel`.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from compare.indicators._core import Stacked, from_arrays, seg_sum
 
@@ -107,7 +108,7 @@ def _correlation_ratio(s: Stacked) -> np.ndarray:
         return (_isolation(s) - P) / (1 - P)
 
 
-def dissimilarity(group, total) -> float:
+def dissimilarity(group: ArrayLike, total: ArrayLike) -> float:
     r"""Index of dissimilarity D (Duncan & Duncan 1955; Massey & Denton 1988).
 
     .. math:: D = \frac{\sum_i t_i |p_i - P|}{2 T P (1-P)}
@@ -134,7 +135,7 @@ def dissimilarity(group, total) -> float:
     return float(_dissimilarity(from_arrays(group, total, name="dissimilarity"))[0])
 
 
-def isolation(group, total) -> float:
+def isolation(group: ArrayLike, total: ArrayLike) -> float:
     r"""Isolation index :math:`{}_xP_x^*` (Bell 1954; Massey & Denton 1988).
 
     .. math:: {}_xP_x^* = \sum_i \frac{x_i}{X}\frac{x_i}{t_i}
@@ -149,7 +150,7 @@ def isolation(group, total) -> float:
     return float(_isolation(from_arrays(group, total, name="isolation"))[0])
 
 
-def exposure(group, total) -> float:
+def exposure(group: ArrayLike, total: ArrayLike) -> float:
     r"""Exposure (interaction) index :math:`{}_xP_y^*` (Massey & Denton 1988).
 
     .. math:: {}_xP_y^* = \sum_i \frac{x_i}{X}\frac{t_i - x_i}{t_i}
@@ -165,7 +166,7 @@ def exposure(group, total) -> float:
     return float(_exposure(from_arrays(group, total, name="exposure"))[0])
 
 
-def entropy(group, total) -> float:
+def entropy(group: ArrayLike, total: ArrayLike) -> float:
     r"""Entropy index H, two groups (Theil & Finizza 1971; Massey & Denton 1988).
 
     .. math:: H = \sum_i \frac{t_i (E - E_i)}{E\,T}, \quad
@@ -179,7 +180,7 @@ def entropy(group, total) -> float:
     return float(_entropy(from_arrays(group, total, name="entropy"))[0])
 
 
-def gini(group, total) -> float:
+def gini(group: ArrayLike, total: ArrayLike) -> float:
     r"""Gini segregation index G (Massey & Denton 1988).
 
     .. math:: G = \frac{\sum_i \sum_j t_i t_j |p_i - p_j|}{2 T^2 P (1-P)}
@@ -194,7 +195,7 @@ def gini(group, total) -> float:
     return float(_gini(from_arrays(group, total, name="gini"))[0])
 
 
-def atkinson(group, total, b: float = 0.5) -> float:
+def atkinson(group: ArrayLike, total: ArrayLike, b: float = 0.5) -> float:
     r"""Atkinson index A with shape parameter b (Atkinson 1970; Massey & Denton 1988).
 
     .. math:: A = 1 - \frac{P}{1-P}\left|\sum_i \frac{(1-p_i)^{1-b} p_i^b t_i}{P T}
@@ -218,7 +219,7 @@ def atkinson(group, total, b: float = 0.5) -> float:
     return float(_atkinson(from_arrays(group, total, name="atkinson"), b=b)[0])
 
 
-def correlation_ratio(group, total) -> float:
+def correlation_ratio(group: ArrayLike, total: ArrayLike) -> float:
     r"""Correlation ratio :math:`V = \eta^2` (Bell 1954; Massey & Denton 1988).
 
     .. math:: V = \frac{{}_xP_x^* - P}{1 - P}

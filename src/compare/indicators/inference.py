@@ -25,7 +25,7 @@ reports the percentile interval of the difference and the two-sided bootstrap p-
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,36 +92,41 @@ def _replicate_stack(s: Stacked, n_boot: int, rng, method: str) -> tuple[Stacked
 
 def bootstrap_replicates(
     s: Stacked,
-    kernel: Callable,
+    kernel: Callable | Mapping[str, Callable],
     *,
     n_boot: int = 199,
     method: str = "multinomial",
     weights: sp.spmatrix | None = None,
+    spatial: Iterable[str] = (),
     seed: int | None = 0,
     chunk_rows: int = 2_000_000,
-) -> np.ndarray:
+) -> np.ndarray | dict[str, np.ndarray]:
     """Bootstrap replicates of an index for every segment of a stack.
 
     Parameters
     ----------
     s : Stacked
         Counts of many cities/periods (see :func:`compare.indicators._core.stack`).
-    kernel : callable
-        Vectorised index kernel ``kernel(stacked[, w]) -> values per segment``.
+    kernel : callable or mapping name -> callable
+        Vectorised index kernel(s) ``kernel(stacked[, w]) -> values per segment``. Several
+        kernels share the same resampled counts (one draw, many indices).
     n_boot : int
         Number of replicates.
     method : {"multinomial", "areas"}
         Resampling scheme (module docstring); spatial kernels need ``"multinomial"``.
     weights : scipy.sparse matrix, optional
-        Block-diagonal weights in stacked order, for spatial kernels.
+        Block-diagonal weights in stacked order, for spatial kernels (a single kernel with
+        ``weights`` is spatial).
+    spatial : iterable of str
+        Names (in a kernel mapping) of the spatial kernels that receive ``weights``.
     seed : int, optional
     chunk_rows : int
         Replicates are computed in chunks of about this many rows (memory bound).
 
     Returns
     -------
-    numpy.ndarray
-        ``(n_boot, n_segments)`` replicate values.
+    numpy.ndarray or dict of numpy.ndarray
+        ``(n_boot, n_segments)`` replicate values (one array per kernel name for a mapping).
 
     Examples
     --------
@@ -135,23 +140,29 @@ def bootstrap_replicates(
     """
     if n_boot < 1:
         raise ConfigError(f"n_boot must be >= 1, got {n_boot}", key="n_boot")
-    if weights is not None and method != "multinomial":
+    single = callable(kernel)
+    kernels = {"_": kernel} if single else dict(kernel)
+    spatial = set(kernels) if (single and weights is not None) else set(spatial)
+    if spatial and weights is None:
+        raise ConfigError(f"spatial kernel(s) {sorted(spatial)} need `weights`", key="weights")
+    if spatial and method != "multinomial":
         raise ConfigError("spatial indices can only be bootstrapped with method='multinomial'")
     rng = np.random.default_rng(seed)
     n = max(len(s.seg), 1)
     per_chunk = max(1, min(n_boot, chunk_rows // n))
-    out = []
+    out: dict[str, list] = {name: [] for name in kernels}
     done = 0
     while done < n_boot:
         b = min(per_chunk, n_boot - done)
         rep, _ = _replicate_stack(s, b, rng, method)
-        if weights is not None:
-            vals = kernel(rep, sp.block_diag([weights] * b, format="csr"))
-        else:
-            vals = kernel(rep)
-        out.append(np.asarray(vals).reshape(b, s.n_segments))
+        wb = sp.block_diag([weights] * b, format="csr") if spatial else None
+        with np.errstate(all="ignore"):
+            for name, kern in kernels.items():
+                vals = kern(rep, wb) if name in spatial else kern(rep)
+                out[name].append(np.asarray(vals).reshape(b, s.n_segments))
         done += b
-    return np.vstack(out)
+    res = {name: np.vstack(v) for name, v in out.items()}
+    return res["_"] if single else res
 
 
 def percentile_interval(replicates: np.ndarray, level: float = 0.95) -> tuple:

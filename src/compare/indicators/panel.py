@@ -281,17 +281,34 @@ def panel_from_wide(
     w = None
     if any(INDEX_FAMILY[i] == "spatial" for i in idx):
         w = _segment_weights(data, s2, weights, _cache)
+
+    def kernel_of(name):
+        if name == "atkinson":
+            return _atk(atkinson_b)
+        return {**TWO_GROUP_INDICES, **MULTI_GROUP_INDICES, **SPATIAL_INDICES}[name]
+
+    boot: dict[str, np.ndarray] = {}
+    if ci:
+        # one resampling per family, shared by all its indices
+        for k, (s, names) in enumerate(((s2, need_two), (sm, need_multi))):
+            if not names:
+                continue
+            spatial = [n for n in names if INDEX_FAMILY[n] == "spatial"]
+            boot.update(
+                bootstrap_replicates(
+                    s,
+                    {n: kernel_of(n) for n in names},
+                    n_boot=n_boot,
+                    method=method,
+                    weights=w if spatial else None,
+                    spatial=spatial,
+                    seed=None if seed is None else seed + k,
+                )
+            )
     for name in idx:
         fam = INDEX_FAMILY[name]
         s = sm if fam == "multigroup" else s2
-        if name == "atkinson":
-            kern = _atk(atkinson_b)
-        elif fam == "multigroup":
-            kern = MULTI_GROUP_INDICES[name]
-        elif fam == "two-group":
-            kern = TWO_GROUP_INDICES[name]
-        else:
-            kern = SPATIAL_INDICES[name]
+        kern = kernel_of(name)
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             raw = kern(s, w) if fam == "spatial" else kern(s)
@@ -301,14 +318,7 @@ def panel_from_wide(
         frame["group_definition"] = group_definition
         frame["value"] = values
         if ci:
-            reps = bootstrap_replicates(
-                s,
-                kern,
-                n_boot=n_boot,
-                method=method,
-                weights=w if fam == "spatial" else None,
-                seed=None if seed is None else seed + len(out),
-            )
+            reps = boot[name]
             reps[:, np.isnan(values)] = np.nan
             lo, hi = percentile_interval(reps, level)
             frame["ci_low"], frame["ci_high"] = lo, hi

@@ -93,3 +93,27 @@ def test_unit_of_mapping_must_cover_every_area():
     df = _network()
     with pytest.raises(DataError, match="no district"):
         decompose_mutual_information(df, ["a", "b", "c"], between="district", unit_of={"0-0": "x"})
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["u", "v", "w"]), st.integers(0, 50), st.integers(0, 50), st.integers(0, 50)
+        ),
+        min_size=3,
+        max_size=25,
+    )
+)
+def test_decomposition_identity_holds_for_any_counts(rows):
+    df = pd.DataFrame(rows, columns=["city", "a", "b", "c"])
+    if (df[["a", "b", "c"]].sum(axis=1) == 0).all():
+        return
+    d = decompose_mutual_information(df, ["a", "b", "c"], by=())
+    comp = d[d.unit == ""].set_index("component")["value"]
+    assert comp["between"] + comp["within"] == pytest.approx(comp["total"], abs=1e-12)
+    assert comp["between"] >= -1e-15 and comp["within"] >= -1e-15

@@ -159,3 +159,24 @@ def test_local_indicators_and_disadvantage_on_real_helsinki(network):
     assert len(classified) > 70
     assert set(classified.status_class) <= {"high", "medium", "low", "very low"}
     assert (d.loc[d.status_class == "not classified", "note"].str.len() > 0).all()
+
+
+def test_local_indicators_accept_a_wide_geodataframe_like_the_long_table(city):
+    import geopandas as gpd
+
+    wide = city.wide.merge(city.areas[["area_id", "geometry"]], on="area_id")
+    wide = gpd.GeoDataFrame(wide, geometry="geometry", crs=3035)
+    a = local_indicators(
+        city.population, [city.group_definition], city.areas, min_population=290, permutations=49, seed=1
+    )
+    b = local_indicators(wide, [city.group_definition], min_population=290, permutations=49, seed=1)
+    key = ["period", "area_id"]
+    a, b = a.sort_values(key).reset_index(drop=True), b.sort_values(key).reset_index(drop=True)
+    for col in ("share", "location_quotient", "local_entropy", "lisa_i"):
+        assert np.allclose(a[col], b[col], equal_nan=True)
+    assert (a["lisa_cluster"] == b["lisa_cluster"]).all()
+
+
+def test_wide_table_missing_a_variable_is_an_error(city):
+    with pytest.raises(DataError, match="other"):
+        local_indicators(city.wide.drop(columns="other"), [city.group_definition])

@@ -149,11 +149,13 @@ def local_indicators(
     Parameters
     ----------
     population : pandas.DataFrame
-        Canonical long table.
+        Canonical long table, or a wide table (one row per area, a column per variable of
+        the definitions, ``area_id`` and optionally ``city``, ``period``; a GeoDataFrame
+        brings its own geometry for LISA).
     group_definitions : mapping, iterable or names
         As for :func:`compare.indicators.compute_panel`.
     areas : geopandas.GeoDataFrame, optional
-        Canonical areas; enables LISA clusters.
+        Canonical areas; enables LISA clusters (not needed for a wide GeoDataFrame).
     min_population : float
         Areas with a smaller total are flagged ``small_area`` and kept out of LISA.
     lisa_clusters : bool, optional
@@ -175,12 +177,15 @@ def local_indicators(
     """
     if min_population < 0:
         raise ConfigError(f"min_population must be >= 0, got {min_population}", key="min_population")
-    do_lisa = areas is not None if lisa_clusters is None else lisa_clusters
-    if do_lisa and areas is None:
+    own_geom = "variable" not in population.columns and (
+        getattr(population, "_geometry_column_name", None) in population.columns
+    )
+    do_lisa = (areas is not None or own_geom) if lisa_clusters is None else lisa_clusters
+    if do_lisa and areas is None and not own_geom:
         raise DataError("LISA clusters need `areas` with geometry", column="geometry")
     frames = []
     for gd in definitions_from(group_definitions):
-        wide = wide_counts(population, gd.variables, areas if do_lisa else None, require=gd.variables)
+        wide = _as_wide(population, gd, areas if do_lisa else None)
         x = wide[gd.group].to_numpy(float)
         t = wide[gd.total].to_numpy(float)
         if (x > t + 1e-9).any():
@@ -239,6 +244,39 @@ def local_indicators(
             out = _add_lisa(out, wide, weights, permutations, alpha, seed)
         frames.append(out)
     return pd.concat(frames, ignore_index=True)
+
+
+def _as_wide(data: pd.DataFrame, gd, areas) -> pd.DataFrame:
+    """Wide counts of one definition from the canonical long table or a wide table."""
+    if "variable" in data.columns and "count" in data.columns:
+        return wide_counts(data, gd.variables, areas, require=gd.variables)
+    missing = [v for v in (*gd.variables, "area_id") if v not in data.columns]
+    if missing:
+        raise DataError(
+            f"wide table lacks column(s) {missing} needed by group definition {gd.name!r}; "
+            f"found {list(data.columns)}",
+            column=missing[0],
+        )
+    wide = data.copy()
+    for col, default in (("city", "city"), ("period", "all"), ("vintage", "")):
+        if col not in wide.columns:
+            wide[col] = default
+    for col in ("city", "area_id", "period", "vintage"):
+        wide[col] = wide[col].astype(str)
+    for v in gd.variables:
+        wide[v] = pd.to_numeric(wide[v], errors="coerce").astype(float)
+    if areas is not None:
+        geo = getattr(wide, "_geometry_column_name", None)
+        if geo is None or geo not in wide.columns:
+            wide = wide.merge(
+                areas[["city", "area_id", areas.geometry.name]].astype({"area_id": str}),
+                on=["city", "area_id"],
+                how="left",
+            )
+            import geopandas as gpd
+
+            wide = gpd.GeoDataFrame(wide, geometry=areas.geometry.name, crs=areas.crs)
+    return wide.reset_index(drop=True)
 
 
 def _add_lisa(out, wide, weights, permutations, alpha, seed):

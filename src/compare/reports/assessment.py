@@ -243,9 +243,16 @@ def show(table: pd.DataFrame, *, max_rows: int = 200):
     """
     from IPython.display import HTML
 
+    style = (
+        "<style>table.compare-table td, table.compare-table th {text-align: left; "
+        "vertical-align: top; padding: 0.3em 0.6em;}</style>"
+    )
     with pd.option_context("display.max_colwidth", None):
         return HTML(
-            table.head(max_rows).to_html(index=False, escape=True, na_rep="–", border=0)
+            style
+            + table.head(max_rows).to_html(
+                index=False, escape=True, na_rep="–", border=0, classes="compare-table"
+            )
             + (f"<p><em>{len(table) - max_rows} more rows</em></p>" if len(table) > max_rows else "")
         )
 

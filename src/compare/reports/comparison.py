@@ -96,10 +96,11 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
         score_matrix,
     )
     from compare.indicators import compute_panel
-    from compare.sources import load_network
+    from compare.sources import load_network, read_network_config
 
     net = load_network(network, cities=cities or None)
-    chosen = list(net.cities)
+    order = list(read_network_config(network)[0]["cities"])
+    chosen = [c for c in (cities or order) if c in net.cities]
     panel = compute_panel(net.population, net.group_definitions, indices=list(TREND_INDICES))
     rubric = load_rubric()
     profiles = {k: v for k, v in load_profiles(rubric=rubric).items() if k in chosen}

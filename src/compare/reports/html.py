@@ -59,10 +59,10 @@ def notebook_to_html(
 ) -> str:
     """Convert an executed notebook to a standalone HTML page.
 
-    Code cells' inputs and prompts are hidden by default (readers of an assessment are not
-    programmers); ``show_code=True`` keeps them. Remote ``<script>`` tags that nbconvert adds
-    (require.js, MathJax from a CDN) are dropped, so the page renders offline; figures are
-    embedded as data URIs.
+    Code cells' inputs, prompts and stderr streams (warnings) are hidden by default (readers
+    of an assessment are not programmers); ``show_code=True`` keeps them. Remote ``<script>``
+    tags that nbconvert adds (require.js, MathJax from a CDN) are dropped, so the page renders
+    offline; figures are embedded as data URIs.
 
     Parameters
     ----------
@@ -87,7 +87,19 @@ def notebook_to_html(
     >>> "secret" in notebook_to_html(nb)
     False
     """
+    import copy
+
     from nbconvert import HTMLExporter
+
+    if not show_code:  # readers get results, not the kernel's warnings (kept in the .ipynb)
+        nb = copy.deepcopy(nb)
+        for cell in nb.cells:
+            if cell.get("cell_type") == "code":
+                cell.outputs = [
+                    o
+                    for o in cell.get("outputs", [])
+                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                ]
 
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input = not show_code

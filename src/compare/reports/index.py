@@ -53,7 +53,11 @@ def _figures(results: Mapping[str, Any] | None) -> str:
 
 def _status_cell(o: JobOutcome, link: str) -> str:
     if not o.failed:
-        label = {"ran": "updated", "cached": "current (unchanged)"}.get(o.status, o.status)
+        label = {
+            "ran": "updated",
+            "cached": "current (unchanged)",
+            "earlier": "not in this run (earlier report)",
+        }.get(o.status, o.status)
         return f'<td class="status">{esc(label)}</td>'
     e = o.error or {}
     where = f"cell {e.get('cell_index')}" if e.get("cell_index") is not None else "set-up"
@@ -115,10 +119,11 @@ def render_index(
         results = read_key_results(out_dir, slug)
         meta = dict(o.meta)
         model = (results or {}).get("model_type") or meta.get("model_type") or "not profiled"
-        has_report = o.status != "failed" or o.previous_kept
+        has_report = (out_dir / link).is_file()
+        row_class = "failed" if o.failed else "ok" if o.status in ("ran", "cached") else "other"
         name_cell = f'<a href="{esc(link)}">{esc(o.title)}</a>' if has_report else esc(o.title)
         rows.append(
-            f'<tr class="{"failed" if o.failed else "ok"}"><td>{name_cell}</td>'
+            f'<tr class="{row_class}"><td>{name_cell}</td>'
             f"<td>{esc(meta.get('country', ''))}</td><td>{esc(model)}</td>"
             f"<td>{_figures(results)}</td>{_status_cell(o, link)}</tr>"
         )

@@ -70,6 +70,10 @@ def _city_files(cid: str, cfg: dict, catalog, raw: Path, data: Path) -> dict[str
     areas = cfg["areas"] if isinstance(cfg["areas"], list) else [cfg["areas"]]
     for spec in list(cfg.get("sources") or []) + areas:
         files.update(_dataset_files(spec, catalog, raw, data))
+        if spec.get("importer") in ("postal_areas", "paavo_2019"):
+            # these importers also read the municipality table (compare.sources.network)
+            muni = {"dataset": spec.get("municipality_dataset", "paavo-2019")}
+            files.update(_dataset_files(muni, catalog, raw, data))
     profile = cfg.get("governance_profile")
     if profile:
         files["governance_profile"] = data / profile
@@ -147,7 +151,16 @@ def plan_network(
                 key="cities",
             )
     available = {cid: list(map(str, c.get("periods") or [])) for cid, c in city_cfgs.items()}
+    if periods:  # check them against the data (load_network keeps a validated cache)
+        from compare.sources import load_network
+
+        pop = load_network(network, cities=chosen).population
+        for cid, ps in pop.groupby("city")["period"].unique().items():
+            available[cid] = sorted(map(str, ps))
+    # every report shows the peers too (trends, radar), so it depends on every city's inputs
     shared = _shared_files(data, cfg_path, getattr(catalog, "source", None))
+    for cid, c in city_cfgs.items():
+        shared |= {f"{cid}:{k}": v for k, v in _city_files(cid, c, catalog, raw, data).items()}
     jobs: list[ReportJob] = []
     city_nb = nb_dir / CITY_NOTEBOOK
     for cid in chosen:
@@ -162,7 +175,7 @@ def plan_network(
         }
         validate_city_parameters(params, available, source=str(cfg_path))
         params = validate_parameters(city_nb, params)
-        files = shared | _city_files(cid, c, catalog, raw, data)
+        files = dict(shared)
         jobs.append(
             ReportJob(
                 name=slug,
@@ -177,8 +190,6 @@ def plan_network(
     if comparison:
         comp_nb = nb_dir / COMPARISON_NOTEBOOK
         files = dict(shared)
-        for cid, c in city_cfgs.items():
-            files |= {f"{cid}:{k}": v for k, v in _city_files(cid, c, catalog, raw, data).items()}
         params = validate_parameters(
             comp_nb,
             {
@@ -244,7 +255,7 @@ def _index_outcomes(plan: NetworkPlan, summary: RunSummary) -> list[JobOutcome]:
                     slug,
                     info["name"],
                     "city",
-                    state.get("status", "not run"),
+                    "failed" if state.get("status") == "failed" else "earlier",
                     error=state.get("error"),
                     previous_kept=bool(state.get("previous_kept")),
                     meta={"country": info["country"], "city": cid},

@@ -64,7 +64,7 @@ def write_key_results(folder: str | Path, name: str, results: Mapping[str, Any])
     path = safe_join(folder, name, suffix=".results.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name("." + path.name + ".tmp")
-    tmp.write_text(json.dumps(to_jsonable(results), indent=2, sort_keys=True), encoding="utf-8")
+    tmp.write_text(json.dumps(to_jsonable(results), indent=2), encoding="utf-8")
     tmp.replace(path)
     return path
 

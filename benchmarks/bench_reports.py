@@ -1,0 +1,118 @@
+"""Speed of `python -m compare reports run` on the example network.
+
+Measures, from one run each:
+
+1. cold parallel run (``--jobs 2 --force``) of every city assessment and the network comparison,
+   including the HTML conversion and the index;
+2. the baseline: a serial loop of the papermill CLI over the same notebooks with the same
+   parameters (execution only, no HTML);
+3. a warm re-run with nothing changed (a fresh ``python -m compare reports run`` process, so
+   interpreter start-up and imports are included).
+
+Targets: parallel efficiency = serial / (2 x parallel) >= 0.80; warm re-run < 5 s.
+
+Usage: ``.venv/bin/python benchmarks/bench_reports.py [--network helsinki-berlin] [--jobs 2]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _cli(*args: str, cwd: Path) -> float:
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "compare", "reports", "run", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        print(proc.stdout[-2000:], proc.stderr[-2000:])
+        raise SystemExit(f"reports run failed with exit code {proc.returncode}")
+    return wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--network", default="helsinki-berlin")
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+
+    from compare.paths import project_root
+    from compare.reports.plan import plan_network
+
+    root = project_root()
+    work = Path(tempfile.mkdtemp(prefix="bench-reports-"))
+    out_root = work / "reports"
+    plan = plan_network(args.network, out_root=out_root)
+    print(f"network {args.network}: {len(plan.jobs)} notebooks, {os.cpu_count()} cores, jobs={args.jobs}")
+    # warm the network cache and numba-free imports the same way for both variants
+    from compare.sources import load_network
+
+    load_network(args.network)
+
+    # 1. cold parallel run
+    t_par = _cli(args.network, "--jobs", str(args.jobs), "--force", "--output", str(out_root), "-q", cwd=root)
+    durations = {
+        j.name: json.loads((plan.out_dir / ".state" / f"{j.slug}.json").read_text())["duration_s"]
+        for j in plan.jobs
+    }
+    print(f"cold parallel run (--jobs {args.jobs}): {t_par:7.1f} s wall")
+    for name, d in durations.items():
+        print(f"    {name:22s} {d:6.1f} s")
+
+    # 2. serial papermill CLI loop over the same notebooks and parameters
+    serial_dir = work / "serial"
+    serial_dir.mkdir()
+    t0 = time.perf_counter()
+    for j in plan.jobs:
+        params = dict(j.parameters)
+        if "output_folder" in params:
+            params["output_folder"] = str(serial_dir)
+        cmd = [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(j.notebook),
+            str(serial_dir / f"{j.slug}.ipynb"),
+            "-k",
+            "compare",
+            "--cwd",
+            str(root),
+            "--no-progress-bar",
+            "-y",
+            json.dumps(params),
+        ]
+        subprocess.run(cmd, check=True, capture_output=True)
+    t_ser = time.perf_counter() - t0
+    print(f"serial papermill CLI loop:      {t_ser:7.1f} s wall")
+
+    eff = t_ser / (args.jobs * t_par)
+    print(f"parallel speed-up {t_ser / t_par:.2f}x on {args.jobs} jobs, efficiency {eff:.0%} (target >= 80%)")
+
+    # 3. warm re-run, nothing changed
+    t_warm = _cli(args.network, "--jobs", str(args.jobs), "--output", str(out_root), "-q", cwd=root)
+    print(f"warm re-run, nothing changed:   {t_warm:7.2f} s wall (target < 5 s)")
+    print(
+        json.dumps(
+            {
+                "cold_parallel_s": round(t_par, 1),
+                "serial_papermill_s": round(t_ser, 1),
+                "efficiency": round(eff, 3),
+                "warm_s": round(t_warm, 2),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""Execute both notebooks on the real example network and check what they computed."""
+
+import base64
+import html.parser
+import io
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from compare.reports import read_key_results
+
+pytestmark = pytest.mark.slow  # executes the notebooks with papermill (about 2 minutes)
+
+CITIES = ["vantaa", "berlin"]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """One CLI run: Vantaa, Berlin and the network comparison, two in parallel."""
+    from compare.cli import main
+
+    root = tmp_path_factory.mktemp("reports")
+    code = main(
+        ["reports", "run", "helsinki-berlin", "--cities", *CITIES, "--jobs", "2", "--output", str(root), "-q"]
+    )
+    return code, root / "helsinki-berlin"
+
+
+@pytest.fixture(scope="module")
+def net():
+    from compare.sources import load_network
+
+    return load_network("helsinki-berlin", cities=CITIES)
+
+
+def test_the_run_succeeds_and_publishes_every_report(run):
+    code, out = run
+    assert code == 0
+    for name in [*CITIES, "network-comparison"]:
+        for suffix in (".ipynb", ".html", ".results.json", ".provenance.json"):
+            assert (out / f"{name}{suffix}").is_file(), f"{name}{suffix}"
+    assert (out / "index.html").is_file()
+
+
+def test_executed_notebooks_have_no_errors_and_show_figures(run):
+    _, out = run
+    for name, min_figures in [("vantaa", 10), ("berlin", 7), ("network-comparison", 4)]:
+        nb = nbformat.read(out / f"{name}.ipynb", as_version=4)
+        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+        assert not [o for o in outputs if o.output_type == "error"]
+        pngs = [o for o in outputs if "image/png" in o.get("data", {})]
+        assert len(pngs) >= min_figures, name
+        prov = nb.metadata["compare"]["provenance"]
+        assert prov["packages"]["compare"].startswith("0.1.0+src.")
+        assert all(len(v) == 64 for v in prov["data"].values())
+
+
+def test_city_results_match_the_library_computed_independently(run, net):
+    from compare.indicators import dissimilarity
+    from compare.model import group_table
+
+    _, out = run
+    res = read_key_results(out, "vantaa")
+    areas, pop = net.city_tables("vantaa")
+    assert res["n_areas_map"] == areas["area_id"].nunique()
+    gd = net.group_definitions["unemployment"]
+    t = group_table(pop, gd).dropna()
+    period = max(t.index.get_level_values("period"))
+    last = t.xs(period, level="period")
+    expected = dissimilarity(last["group"].to_numpy(), last["total"].to_numpy())
+    assert res["dissimilarity_latest"]["unemployment"] == pytest.approx(float(expected), rel=1e-9)
+    assert 0 < res["dissimilarity_latest"]["unemployment"] < 1
+
+
+def test_city_results_reflect_the_governance_profile_and_practices(run):
+    from compare.governance import load_practices, load_profiles
+
+    _, out = run
+    profiles = load_profiles()
+    catalogue = load_practices()
+    transfers = catalogue.transfers_table()
+    for city in CITIES:
+        res = read_key_results(out, city)
+        assert res["n_covered"] == len(profiles[city].covered_areas)
+        assert res["stage"] == profiles[city].stage
+        assert res["practices_adopted"] == transfers.loc[transfers["adopter"] == city, "practice"].tolist()
+        assert 0 <= res["covered_in_very_low_status"] <= res["n_covered"]
+
+
+def test_berlin_maps_use_the_boundaries_its_covered_areas_are_defined_on(run, net):
+    _, out = run
+    res = read_key_results(out, "berlin")
+    from compare.governance import load_profiles
+
+    covered = set(load_profiles()["berlin"].area_ids)
+    pop = net.population[net.population["city"] == "berlin"]
+    ids = set(pop.loc[pop["period"] == res["map_period"], "area_id"])
+    assert covered & ids
+    later = sorted(p for p in pop["period"].unique() if p > res["map_period"])
+    assert all(not (covered & set(pop.loc[pop["period"] == p, "area_id"])) for p in later)
+
+
+def test_comparison_results_cover_every_city(run):
+    from compare.governance import ModelSimilarity, load_profiles, load_rubric, score_matrix
+
+    _, out = run
+    res = read_key_results(out, "network-comparison")
+    assert res["cities"] == ["vantaa", "helsinki", "espoo", "berlin"]
+    rubric = load_rubric()
+    profiles = {k: v for k, v in load_profiles(rubric=rubric).items() if k in res["cities"]}
+    expected = ModelSimilarity(n_clusters=2).fit(score_matrix(profiles, rubric)).clusters_
+    assert res["model_types"] == {c: int(k) for c, k in expected.items()}
+    assert set(res["dissimilarity_latest"]) == set(res["cities"])
+
+
+def test_index_links_every_report_and_marks_cities_not_run(run):
+    _, out = run
+    page = (out / "index.html").read_text()
+    links = _Links.of(page)
+    assert {"vantaa.html", "berlin.html", "network-comparison.html"} <= set(links)
+    for href in links:
+        assert (out / href).is_file(), href
+    assert page.count('<tr class="ok">') == 2  # espoo and helsinki were not run
+    assert "not run" in page
+
+
+def test_reports_hide_code_and_embed_every_image(run):
+    _, out = run
+    page = (out / "vantaa.html").read_text()
+    assert "A.load_city" not in page
+    assert 'id="provenance"' in page
+    srcs = _Links.of(page, tag="img", attr="src")
+    assert len(srcs) >= 10
+    from PIL import Image
+
+    for src in srcs:
+        assert src.startswith("data:image/png;base64,")
+        img = Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1])))
+        assert img.size[0] > 200 and img.size[1] > 150
+
+
+def test_index_and_a_report_render_in_headless_chromium(run):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        pytest.skip("chromium not found on PATH (Debian: apt-get install -y chromium)")
+    from PIL import Image
+
+    _, out = run
+    shots = Path(tempfile.mkdtemp(prefix="compare-shots-"))
+    for page in ("index", "vantaa"):
+        png = shots / f"{page}.png"
+        profile = tempfile.mkdtemp(prefix="chromium-profile-")
+        proc = subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--window-size=1280,1600",
+                f"--screenshot={png}",
+                (out / f"{page}.html").as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        shutil.rmtree(profile, ignore_errors=True)
+        assert proc.returncode == 0, proc.stderr[-500:]
+        img = np.asarray(Image.open(png).convert("L"))
+        assert img.shape == (1600, 1280)
+        # rendered, not blank: text and figures give many dark pixels and many grey levels
+        assert (img < 128).mean() > 0.005
+        assert len(np.unique(img)) > 50
+    shutil.copy(shots / "index.png", out / "screenshot-index.png")
+    shutil.copy(shots / "vantaa.png", out / "screenshot-vantaa.png")
+
+
+def test_provenance_sidecar_records_checksums_of_the_raw_files(run, net):
+    from compare.reports.provenance import file_sha256
+
+    _, out = run
+    prov = json.loads((out / "vantaa.provenance.json").read_text())
+    files = net.files[net.files["city"] == "vantaa"]
+    for path in files["path"].head(3):
+        key = next(k for k in prov["data"] if k.endswith(Path(path).name))
+        assert prov["data"][key] == file_sha256(path)
+    assert prov["parameters"]["city"] == "vantaa"
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self, tag, attr):
+        super().__init__()
+        self.tag, self.attr, self.found = tag, attr, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == self.tag:
+            value = dict(attrs).get(self.attr)
+            if value and not value.startswith(("#", "http", "mailto:")):
+                self.found.append(value)
+
+    @classmethod
+    def of(cls, page, tag="a", attr="href"):
+        p = cls(tag, attr)
+        p.feed(page)
+        return p.found

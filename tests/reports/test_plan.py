@@ -1,0 +1,61 @@
+import pytest
+
+from compare.errors import ConfigError
+from compare.paths import data_dir
+from compare.reports.plan import COMPARISON_NAME, plan_network
+
+
+def test_plan_has_one_validated_job_per_city_and_the_comparison(tmp_path):
+    plan = plan_network("helsinki-berlin", out_root=tmp_path)
+    names = [j.name for j in plan.jobs]
+    assert names == ["vantaa", "helsinki", "espoo", "berlin", COMPARISON_NAME]
+    assert plan.out_dir == tmp_path / "helsinki-berlin"
+    vantaa = plan.jobs[0]
+    assert vantaa.parameters["city"] == "vantaa"
+    assert vantaa.parameters["peers"] == ["helsinki", "espoo", "berlin"]
+    assert vantaa.parameters["output_folder"] == str(plan.out_dir.resolve())
+    files = vantaa.data_files
+    assert files["vantaa:governance_profile"] == data_dir() / "governance" / "vantaa.yml"
+    assert any(k.startswith("vantaa:paavo-2012-2017:") for k in files)
+    # read implicitly by the postal-area importer (municipality of each postal code)
+    assert any(k.startswith("vantaa:paavo-2019:") for k in files)
+    # the report shows its peers, so their data and profiles are inputs too
+    assert any(k.startswith("berlin:berlin-lor-population:") for k in files)
+    assert "berlin:governance_profile" in files
+    comparison = plan.jobs[-1]
+    assert comparison.kind == "comparison"
+    assert comparison.parameters["cities"] == ["vantaa", "helsinki", "espoo", "berlin"]
+    assert any(k.startswith("berlin:berlin-lor-population:") for k in comparison.data_files)
+    assert plan.network["attribution"] and all("CC BY" in a for a in plan.network["attribution"])
+
+
+def test_plan_for_some_cities_only(tmp_path):
+    plan = plan_network("helsinki-berlin", cities=["berlin"], out_root=tmp_path, comparison=False)
+    assert [j.name for j in plan.jobs] == ["berlin"]
+    assert set(plan.all_cities) == {"vantaa", "helsinki", "espoo", "berlin"}
+
+
+def test_unknown_city_is_refused_before_any_kernel(tmp_path):
+    with pytest.raises(ConfigError, match="unknown city 'oslo'"):
+        plan_network("helsinki-berlin", cities=["oslo"], out_root=tmp_path)
+
+
+def test_unknown_network_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="unknown network"):
+        plan_network("nowhere", out_root=tmp_path)
+
+
+def test_period_without_data_is_refused_before_any_kernel(tmp_path):
+    with pytest.raises(ConfigError, match="no data for period '2030'"):
+        plan_network("helsinki-berlin", cities=["vantaa"], periods=["2030"], out_root=tmp_path)
+    with pytest.raises(ConfigError, match="not a period label"):
+        plan_network("helsinki-berlin", cities=["vantaa"], periods=["last"], out_root=tmp_path)
+
+
+def test_cli_reports_a_bad_city_as_a_configuration_error(tmp_path, capsys):
+    from compare.cli import main
+
+    code = main(["reports", "run", "helsinki-berlin", "--cities", "oslo", "--output", str(tmp_path)])
+    assert code == 2
+    assert "unknown city 'oslo'" in capsys.readouterr().err
+    assert not (tmp_path / "helsinki-berlin").exists()

@@ -180,3 +180,58 @@ def test_local_indicators_accept_a_wide_geodataframe_like_the_long_table(city):
 def test_wide_table_missing_a_variable_is_an_error(city):
     with pytest.raises(DataError, match="other"):
         local_indicators(city.wide.drop(columns="other"), [city.group_definition])
+
+
+def _two_period_local(change_d=0.3):
+    return pd.DataFrame(
+        {
+            "city": "c",
+            "area_id": list("abcdefgh") * 2,
+            "period": ["1"] * 8 + ["2"] * 8,
+            "group_definition": "u",
+            "vintage": "v",
+            "share": [0.1, 0.2, 0.3, 0.4, 0.5, 0.2, 0.3, 0.1]
+            + [0.1, 0.2, 0.3, 0.4 + change_d, 0.5, 0.2, 0.3, 0.1],
+            "small_area": False,
+            "suppressed": False,
+        }
+    )
+
+
+def test_dynamics_flags_the_worsening_area_and_combines_with_status():
+    from compare.indicators import disadvantage_dynamics
+
+    d = disadvantage_dynamics(_two_period_local(), "1", "2").set_index("area_id")
+    assert d.loc["d", "change_u"] == pytest.approx(0.3)
+    assert d.loc["d", "dynamic_class"] == "negative"
+    assert (d.drop(index="d")["dynamic_class"] == "stable").all()
+    assert d.loc["d", "status_class"] in {"low", "very low"}
+    assert bool(d.loc["d", "attention"])
+    assert d["dynamic_index"].std() == pytest.approx(1.0)
+
+
+def test_dynamics_does_not_classify_areas_whose_boundaries_changed():
+    from compare.indicators import disadvantage_dynamics
+
+    loc = _two_period_local()
+    loc.loc[(loc.period == "2") & (loc.area_id == "a"), "vintage"] = "w"
+    loc.loc[(loc.period == "1") & (loc.area_id == "b"), "small_area"] = True
+    d = disadvantage_dynamics(loc, "1", "2").set_index("area_id")
+    assert d.loc["a", "dynamic_class"] == "not classified"
+    assert "vintage" in d.loc["a", "note"]
+    assert "small area" in d.loc["b", "note"]
+    with pytest.raises(DataError, match="period '9'"):
+        disadvantage_dynamics(loc, "1", "9")
+
+
+def test_dynamics_on_real_helsinki_between_2012_and_2016(network):
+    from compare.indicators import disadvantage_dynamics
+
+    pop = network.population
+    pop = pop[(pop.city == "helsinki") & pop.period.isin(["2012", "2016"])]
+    loc = local_indicators(pop, ["unemployment", "low_income"], min_population=100)
+    d = disadvantage_dynamics(loc, "2012", "2016")
+    classified = d[d.dynamic_class != "not classified"]
+    assert len(classified) > 70
+    assert set(classified.dynamic_class) <= {"positive", "stable", "negative"}
+    assert d["attention"].sum() >= 1

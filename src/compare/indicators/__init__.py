@@ -8,8 +8,8 @@ collected by :func:`compute_panel` into one tidy table, with bootstrap intervals
 tests and change between periods (:mod:`~compare.indicators.inference`).
 
 Neighbourhood level (one row per area x period): :func:`local_indicators` (shares, location
-quotients, local entropy, gap to the city, LISA clusters) and :func:`disadvantage_index`
-(:mod:`~compare.indicators.local`).
+quotients, local entropy, gap to the city, LISA clusters) and :func:`disadvantage_index` with
+:func:`disadvantage_dynamics` (:mod:`~compare.indicators.local`).
 """
 
 from compare.indicators.decomposition import decompose_mutual_information
@@ -19,7 +19,12 @@ from compare.indicators.inference import (
     difference_test,
     index_change,
 )
-from compare.indicators.local import disadvantage_index, lisa, local_indicators
+from compare.indicators.local import (
+    disadvantage_dynamics,
+    disadvantage_index,
+    lisa,
+    local_indicators,
+)
 from compare.indicators.multigroup import (
     multi_dissimilarity,
     multi_gini,
@@ -75,4 +80,5 @@ __all__ = [
     "local_indicators",
     "lisa",
     "disadvantage_index",
+    "disadvantage_dynamics",
 ]

@@ -23,7 +23,15 @@ from compare.errors import ConfigError, DataError
 from compare.indicators.panel import definitions_from, wide_counts
 from compare.indicators.spatial import contiguity_weights
 
-__all__ = ["local_indicators", "lisa", "disadvantage_index", "LISA_LABELS", "STATUS_CLASSES"]
+__all__ = [
+    "local_indicators",
+    "lisa",
+    "disadvantage_index",
+    "disadvantage_dynamics",
+    "LISA_LABELS",
+    "STATUS_CLASSES",
+    "DYNAMIC_CLASSES",
+]
 
 #: esda quadrant code -> cluster label
 LISA_LABELS = {1: "high-high", 2: "low-high", 3: "low-low", 4: "high-low"}
@@ -428,4 +436,138 @@ def disadvantage_index(
             else "not classified: no variation between areas"
         )
     out["note"] = reasons
+    return out
+
+
+#: dynamic classes of :func:`disadvantage_dynamics`, from improving to worsening
+DYNAMIC_CLASSES = ("positive", "stable", "negative")
+
+
+def disadvantage_dynamics(
+    local: pd.DataFrame,
+    from_period: str,
+    to_period: str,
+    indicators: Sequence[str] | Mapping[str, float] | None = None,
+    *,
+    by: Sequence[str] = ("city",),
+    threshold: float = 1.0,
+    ddof: int = 1,
+) -> pd.DataFrame:
+    r"""Dynamic index of areas: how their disadvantage indicators changed between two periods.
+
+    The dynamic component of Berlin's *Monitoring Soziale Stadtentwicklung*, in its spirit:
+    per city, each indicator's change in share points
+    :math:`\Delta_{ij} = s_{ij}(t_1) - s_{ij}(t_0)` is z-standardised across the areas
+    (direction from the weight's sign, as in :func:`disadvantage_index`), the z-values are
+    summed with weights :math:`|d_j|` and the sum is standardised again: ``dynamic_index``
+    (higher = disadvantage grew faster than in the average area). Classes: ``positive``
+    (below ``-threshold``), ``stable``, ``negative`` (above ``+threshold``). Combined with
+    the status classes of the end period, ``attention`` marks areas for a closer look:
+    *very low* status, or *low* status with *negative* dynamics.
+
+    Only areas present with the same boundaries (``vintage``) in both periods, reported in
+    both, and neither small nor suppressed in either, are classified; the others get
+    ``dynamic_class = "not classified"`` and a ``note``.
+
+    Parameters
+    ----------
+    local : pandas.DataFrame
+        Output of :func:`local_indicators` covering both periods.
+    from_period, to_period : str
+    indicators : sequence or mapping name -> weight, optional
+        As in :func:`disadvantage_index`.
+    by : sequence of str
+        Standardisation units other than ``period``.
+    threshold : float
+        Class limit in standard deviations.
+    ddof : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` keys, ``area_id``, ``change_<indicator>`` (share points), ``dynamic_index``,
+        ``dynamic_class``, ``status_class`` (end period), ``attention``, ``note``.
+
+    Examples
+    --------
+    >>> loc = pd.DataFrame({"city": "c", "area_id": list("abcd") * 2,
+    ...     "period": ["1"] * 4 + ["2"] * 4, "group_definition": "u", "vintage": "v",
+    ...     "share": [.1, .2, .3, .4, .1, .2, .3, .7], "small_area": False,
+    ...     "suppressed": False})
+    >>> disadvantage_dynamics(loc, "1", "2")["dynamic_class"].tolist()
+    ['stable', 'stable', 'stable', 'negative']
+    """
+    by = [c for c in by if c != "period"]
+    for c in ("area_id", "period", "group_definition", "share", *by):
+        if c not in local.columns:
+            raise DataError(f"column {c!r} missing; expected the output of local_indicators()", column=c)
+    have = set(local["period"].astype(str))
+    for p in (from_period, to_period):
+        if str(p) not in have:
+            raise DataError(
+                f"period {p!r} not in the local table; available: {sorted(have)}", column="period"
+            )
+    if indicators is None:
+        weights = dict.fromkeys(local["group_definition"].unique(), 1.0)
+    elif isinstance(indicators, Mapping):
+        weights = {k: float(v) for k, v in indicators.items()}
+    else:
+        weights = dict.fromkeys(indicators, 1.0)
+    sub = local[local["group_definition"].isin(list(weights))].copy()
+    sub["period"] = sub["period"].astype(str)
+    sub["_bad"] = sub.get("small_area", False) | sub.get("suppressed", False) | sub["share"].isna()
+    if "vintage" not in sub.columns:
+        sub["vintage"] = ""
+    keys = [*by, "area_id"]
+    ends = {}
+    for tag, p in (("0", str(from_period)), ("1", str(to_period))):
+        part = sub[sub["period"] == p]
+        g = part.groupby([*keys, "group_definition"], sort=True)
+        ends[tag] = (
+            g["share"].first().unstack("group_definition").reindex(columns=list(weights)),
+            g["_bad"].max().unstack("group_definition").reindex(columns=list(weights)),
+            g["vintage"].first().groupby(level=list(range(len(keys)))).first(),
+        )
+    idx = ends["0"][0].index.union(ends["1"][0].index)
+    s0, b0, v0 = (x.reindex(idx) for x in ends["0"])
+    s1, b1, v1 = (x.reindex(idx) for x in ends["1"])
+    bad = b0.fillna(True).astype(bool) | b1.fillna(True).astype(bool)
+    same = (v0 == v1).to_numpy()
+    usable = ~bad.any(axis=1).to_numpy() & same & s0.notna().all(axis=1).to_numpy()
+    usable &= s1.notna().all(axis=1).to_numpy()
+    out = idx.to_frame(index=False)
+    grp = [idx.get_level_values(k) for k in by]
+    zsum = np.zeros(len(idx))
+    for name, wgt in weights.items():
+        d = (s1[name] - s0[name]).where(usable)
+        out[f"change_{name}"] = d.to_numpy()
+        g = d.groupby(grp) if by else d.groupby(np.zeros(len(d)))
+        z = (d - g.transform("mean")) / g.transform(lambda v: v.std(ddof=ddof))
+        zsum = zsum + abs(wgt) * np.sign(wgt) * z.to_numpy()
+    zs = pd.Series(zsum, index=idx).where(usable)
+    g = zs.groupby(grp) if by else zs.groupby(np.zeros(len(zs)))
+    dyn = ((zs - g.transform("mean")) / g.transform(lambda v: v.std(ddof=ddof))).to_numpy()
+    out["dynamic_index"] = dyn
+    cls = np.select([dyn < -threshold, dyn <= threshold], ["positive", "stable"], "negative")
+    out["dynamic_class"] = np.where(np.isnan(dyn), "not classified", cls)
+    end = local[local["period"].astype(str) == str(to_period)]
+    status = disadvantage_index(end, weights, by=[*by, "period"]) if len(end) else None
+    if status is not None:
+        st = status.set_index(keys)["status_class"]
+        out["status_class"] = st.reindex(idx).fillna("not classified").to_numpy()
+    else:
+        out["status_class"] = "not classified"
+    out["attention"] = (out["status_class"] == "very low") | (
+        (out["status_class"] == "low") & (out["dynamic_class"] == "negative")
+    )
+    notes = np.where(
+        usable,
+        "",
+        np.where(
+            ~same,
+            "not classified: area boundaries (vintage) differ between the periods",
+            "not classified: an indicator is missing, suppressed or from a small area in one of the periods",
+        ),
+    )
+    out["note"] = notes
     return out

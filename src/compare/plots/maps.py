@@ -243,7 +243,7 @@ def plot_choropleth(
         lo, hi = bounds[i] * scale, bounds[i + 1] * scale
         handles.append(Patch(facecolor=colours(i), edgecolor="0.5", label=f"{lo:.1f} – {hi:.1f}"))
     if len(missing):
-        handles.append(Patch(facecolor="#d9d9d9", hatch="///", label="no data / suppressed"))
+        handles.append(Patch(facecolor="#d9d9d9", hatch="///", label="no data, suppressed or too small"))
     _outline(ax, areas, covered, handles)
     ax.legend(
         handles=handles,

@@ -244,8 +244,8 @@ def show(table: pd.DataFrame, *, max_rows: int = 200):
     from IPython.display import HTML
 
     style = (
-        "<style>table.compare-table td, table.compare-table th {text-align: left; "
-        "vertical-align: top; padding: 0.3em 0.6em;}</style>"
+        "<style>table.compare-table td, table.compare-table th {text-align: left !important; "
+        "vertical-align: top !important; padding: 0.3em 0.6em;}</style>"
     )
     with pd.option_context("display.max_colwidth", None):
         return HTML(
@@ -355,7 +355,7 @@ def fig_rubric(a: CityAssessment):
 def index_table(a: CityAssessment, index: str = "dissimilarity") -> pd.DataFrame:
     """Latest value of a segregation index per group definition: the city against its peers.
 
-    Returns one row per group definition with a column per city (value in the city's latest
+    Returns one row per group definition of the city with a column per city (value in the city's latest
     period within the assessment's years) and the period used.
 
     Examples
@@ -363,7 +363,10 @@ def index_table(a: CityAssessment, index: str = "dissimilarity") -> pd.DataFrame
     >>> index_table(a).columns[0]  # doctest: +SKIP
     'group_definition'
     """
-    t = a.panel[(a.panel["index"] == index) & a.panel["value"].notna()]
+    own = {d.name for d in a.network.definitions_for(a.city)}
+    t = a.panel[
+        (a.panel["index"] == index) & a.panel["value"].notna() & a.panel["group_definition"].isin(own)
+    ]
     if t.empty:
         return pd.DataFrame(columns=["group_definition"])
     t = t.sort_values("period").groupby(["group_definition", "city"]).tail(1)

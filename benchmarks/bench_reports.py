@@ -42,16 +42,46 @@ def _cli(*args: str, cwd: Path) -> float:
     return wall
 
 
+def _snapshot() -> None:
+    """Re-run this script on a frozen copy of the workbench (src, notebooks, data configs).
+
+    Report fingerprints include a digest of the workbench's own source; in a shared working
+    tree other people's edits during the run would (rightly) invalidate the warm re-run. The
+    copy keeps the measurement about the runner. Raw data are linked, not copied.
+    """
+    import shutil
+
+    from compare.paths import default_mirror, project_root
+
+    root = project_root()
+    snap = Path(tempfile.mkdtemp(prefix="bench-reports-snapshot-"))
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "raw")
+    for part in ("src", "notebooks", "data"):
+        shutil.copytree(root / part, snap / part, ignore=ignore)
+    (snap / "data" / "raw").symlink_to(root / "data" / "raw")
+    env = dict(os.environ)
+    env.update(PYTHONPATH=str(snap / "src"), COMPARE_HOME=str(snap), COMPARE_BENCH_SNAPSHOT="1")
+    if default_mirror() is not None:
+        env["COMPARE_MIRROR"] = str(default_mirror())
+    print(f"frozen copy of the workbench: {snap}")
+    sys.stdout.flush()
+    os.execve(sys.executable, [sys.executable, __file__, *sys.argv[1:]], env)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--network", default="helsinki-berlin")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
+    if not os.environ.get("COMPARE_BENCH_SNAPSHOT"):
+        _snapshot()
 
+    import compare
     from compare.paths import project_root
     from compare.reports.plan import plan_network
 
     root = project_root()
+    assert Path(compare.__file__).is_relative_to(root), "the frozen copy is not in use"
     work = Path(tempfile.mkdtemp(prefix="bench-reports-"))
     out_root = work / "reports"
     plan = plan_network(args.network, out_root=out_root)

@@ -564,7 +564,29 @@ def _crash_payload(job: ReportJob, exc: BaseException, out_dir: Path, fp: str | 
     return asdict(outcome)
 
 
-def _run_in_subprocess(job, out_dir, record, kwargs) -> dict:
+_THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+)
+
+
+def _worker_env(threads: int | None) -> dict:
+    """Environment of a worker (and its kernel): at most ``threads`` threads per math library.
+
+    ``n_jobs`` kernels each running multi-threaded BLAS/numba would oversubscribe the cores;
+    variables the user has set are left alone.
+    """
+    env = dict(os.environ)
+    if threads:
+        for var in _THREAD_VARS:
+            env.setdefault(var, str(threads))
+    return env
+
+
+def _run_in_subprocess(job, out_dir, record, kwargs, threads: int | None = None) -> dict:
     """Run :func:`execute_job` in a fresh interpreter; a crash becomes a failed outcome."""
     import pickle
     import subprocess
@@ -574,6 +596,7 @@ def _run_in_subprocess(job, out_dir, record, kwargs) -> dict:
         [sys.executable, "-m", "compare.reports._worker"],
         input=pickle.dumps((job, str(out_dir), dict(record), kwargs)),
         capture_output=True,
+        env=_worker_env(threads),
     )
     out = proc.stdout.decode("utf-8", "replace")
     marker = out.rfind("@@outcome@@")
@@ -599,7 +622,10 @@ def _run_local(todo, out_dir, records, kwargs, n_jobs, done) -> None:
     # threads only wait: each job runs in its own interpreter (papermill's cwd switch is
     # process-global, and a crash must not take the run down)
     with ThreadPoolExecutor(max_workers=max(1, min(n_jobs, len(todo)))) as pool:
-        futures = {pool.submit(_run_in_subprocess, j, out_dir, records[j.slug], kwargs): j for j in todo}
+        threads = max(1, (os.cpu_count() or 1) // n_jobs)
+        futures = {
+            pool.submit(_run_in_subprocess, j, out_dir, records[j.slug], kwargs, threads): j for j in todo
+        }
         for fut in as_completed(futures):
             j = futures[fut]
             try:

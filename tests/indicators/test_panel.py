@@ -157,3 +157,18 @@ def test_importing_the_indicators_does_not_import_pysal_segregation():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_table_with_every_area_suppressed_gives_undefined_rows_also_with_ci():
+    df = pd.DataFrame({"city": ["a", "a"], "x": [np.nan, np.nan], "t": [20, 40], "y": [1, 2]})
+    p = panel_from_wide(df, group="x", total="t", groups=["x", "y"], by=["city"], ci=True, n_boot=5)
+    assert len(p) == 12
+    assert (p["status"] == "undefined").all() and (p["n_dropped"] == 2).all()
+    assert p["ci_low"].isna().all()
+
+
+def test_whole_table_as_one_segment_with_empty_by():
+    df = _two_cities()
+    p = panel_from_wide(df, group="x", total="t", by=(), indices=["dissimilarity"])
+    pooled = dissimilarity(df["x"], df["t"])
+    assert len(p) == 1 and p["value"].iloc[0] == pytest.approx(pooled)

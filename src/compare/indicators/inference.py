@@ -147,6 +147,9 @@ def bootstrap_replicates(
         raise ConfigError(f"spatial kernel(s) {sorted(spatial)} need `weights`", key="weights")
     if spatial and method != "multinomial":
         raise ConfigError("spatial indices can only be bootstrapped with method='multinomial'")
+    if s.n_segments == 0:  # nothing usable: no replicates to draw
+        empty = {name: np.zeros((n_boot, 0)) for name in kernels}
+        return empty["_"] if single else empty
     rng = np.random.default_rng(seed)
     n = max(len(s.seg), 1)
     per_chunk = max(1, min(n_boot, chunk_rows // n))

@@ -211,8 +211,8 @@ def panel_from_wide(
     groups : sequence of str, optional
         Partition columns (multigroup indices).
     by : sequence of str
-        Key columns; one index value per combination (missing columns are ignored only if
-        the table has none of them).
+        Key columns (each must exist); one index value per combination; ``()`` computes
+        one value over the whole table.
     indices : sequence of str or comma-separated str, optional
         Index names (:data:`INDICES`). Default: every index the inputs allow.
     group_definition : str

@@ -16,7 +16,16 @@ __all__ = ["register", "run"]
 
 
 def register(subparsers) -> None:
-    """Add the ``indices`` command to the workbench CLI."""
+    """Add the ``indices`` command to the workbench CLI.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> sub = argparse.ArgumentParser().add_subparsers()
+    >>> register(sub)
+    >>> sorted(sub.choices)
+    ['indices']
+    """
     from compare.indicators.panel import INDICES
 
     p = subparsers.add_parser(

@@ -262,6 +262,16 @@ def plot_local_family(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from compare.synthetic import grid_city
+    >>> from compare.indicators import disadvantage_index, local_indicators
+    >>> c = grid_city(6, 6, seed=1)
+    >>> loc = local_indicators(c.population, [c.group_definition], c.areas, permutations=49)
+    >>> fig = plot_local_family(loc, disadvantage_index(loc), c.areas, city=c.areas.city[0],
+    ...                         period="2020", group_definition="synthetic", source="s")
     """
     import matplotlib.pyplot as plt
 

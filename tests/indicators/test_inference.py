@@ -75,3 +75,12 @@ def test_index_change_first_last_pair():
     ch = index_change(c.population, [c.group_definition], indices=["gini"], pairs="first-last", n_boot=20)
     assert ch[["from_period", "to_period"]].values.tolist() == [["2018", "2020"]]
     assert isinstance(ch, pd.DataFrame)
+
+
+def test_index_change_warns_when_area_boundaries_change(network):
+    pop = network.population
+    pop = pop[(pop.city == "berlin") & pop.period.isin(["2020-H2", "2021-H1"])]
+    ch = index_change(pop, ["foreigners"], indices=["dissimilarity"], n_boot=20)
+    row = ch.iloc[0]
+    assert row["status"] == "warning"
+    assert "area boundaries changed" in row["note"]

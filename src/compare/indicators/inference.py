@@ -365,7 +365,8 @@ def index_change(
     pandas.DataFrame
         ``by`` keys, ``index``, ``group_definition``, ``from_period``, ``to_period``,
         ``value_from``, ``value_to``, ``change`` (to - from), ``ci_low``, ``ci_high``,
-        ``p_value``, ``status``, ``note``.
+        ``p_value``, ``status``, ``note`` (``warning`` with a note when the boundary vintage
+        differs between the two periods, e.g. Berlin's LOR reform of 2021).
 
     Examples
     --------
@@ -434,6 +435,15 @@ def index_change(
                 notes = [
                     f"{p}: {look.loc[(*gkey, p), 'note']}" for p in (p0, p1) if look.loc[(*gkey, p), "note"]
                 ]
+                if "vintage" in look.columns:
+                    a0 = look.loc[(*gkey, p0), "vintage"]
+                    a1 = look.loc[(*gkey, p1), "vintage"]
+                    if a0 != a1:
+                        notes.insert(
+                            0,
+                            f"area boundaries changed ({a0} -> {a1}): the change mixes real "
+                            "change with the new zoning",
+                        )
                 undefined = bool(np.isnan(v0) or np.isnan(v1))
                 rows.append(
                     {

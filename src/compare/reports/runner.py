@@ -447,7 +447,9 @@ def run_jobs(
         Parallel worker processes (default: number of cores). Ignored with ``scheduler``.
     scheduler : str or distributed.Client, optional
         Address of a Dask distributed scheduler (``"tcp://host:8786"``) or a client: jobs
-        are submitted to that cluster instead of local processes.
+        are submitted to that cluster instead of local processes. Workers must see the same
+        file system (notebooks, data, ``out_dir``) and have the ``compare`` kernel installed;
+        each job still runs in its own interpreter on the worker.
     force : bool, optional
         Re-run every job even if its inputs are unchanged.
     show_code : bool, optional

@@ -27,6 +27,17 @@ import time
 from pathlib import Path
 
 
+def _cpu() -> float:
+    """CPU seconds used by finished child processes (workers and their kernels included)."""
+    t = os.times()
+    return t.children_user + t.children_system
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
 def _cli(*args: str, cwd: Path) -> float:
     t0 = time.perf_counter()
     proc = subprocess.run(
@@ -92,12 +103,15 @@ def main() -> None:
     load_network(args.network)
 
     # 1. cold parallel run
+    print(f"before the cold run: {_load()}")
+    cpu0 = _cpu()
     t_par = _cli(args.network, "--jobs", str(args.jobs), "--force", "--output", str(out_root), "-q", cwd=root)
     durations = {
         j.name: json.loads((plan.out_dir / ".state" / f"{j.slug}.json").read_text())["duration_s"]
         for j in plan.jobs
     }
-    print(f"cold parallel run (--jobs {args.jobs}): {t_par:7.1f} s wall")
+    cpu_par = _cpu() - cpu0
+    print(f"cold parallel run (--jobs {args.jobs}): {t_par:7.1f} s wall, {cpu_par:7.1f} s CPU")
     for name, d in durations.items():
         print(f"    {name:22s} {d:6.1f} s")
 
@@ -107,6 +121,8 @@ def main() -> None:
     # 3. serial papermill CLI loop over the same notebooks and parameters
     serial_dir = work / "serial"
     serial_dir.mkdir()
+    print(f"before the serial loop: {_load()}")
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     for j in plan.jobs:
         params = dict(j.parameters)
@@ -128,7 +144,9 @@ def main() -> None:
         ]
         subprocess.run(cmd, check=True, capture_output=True)
     t_ser = time.perf_counter() - t0
-    print(f"serial papermill CLI loop:      {t_ser:7.1f} s wall")
+    cpu_ser = _cpu() - cpu0
+    print(f"serial papermill CLI loop:      {t_ser:7.1f} s wall, {cpu_ser:7.1f} s CPU")
+    print(f"after the serial loop: {_load()} (the machine is shared: other load lowers both)")
 
     eff = t_ser / (args.jobs * t_par)
     print(f"parallel speed-up {t_ser / t_par:.2f}x on {args.jobs} jobs, efficiency {eff:.0%} (target >= 80%)")

@@ -168,3 +168,24 @@ def test_names_colliding_after_slugging_are_refused(tmp_path, job_factory):
 
     with pytest.raises(ConfigError, match="collide"):
         run_jobs([job_factory("Alpha"), job_factory("alpha")], tmp_path / "o", progress=False)
+
+
+class _KillsTheWorker:
+    """Unpickled in another process (the worker), this ends that process with exit code 3."""
+
+    def __reduce__(self):
+        return (exec, (f"import os\nif os.getpid() != {os.getpid()}: os._exit(3)",))
+
+
+def test_a_dead_worker_fails_its_job_only_and_is_replaced(tmp_path, job_factory):
+    from dataclasses import replace
+
+    bad = job_factory("alpha")
+    bad = replace(bad, meta={"poison": _KillsTheWorker()})
+    jobs = [bad, job_factory("bravo"), job_factory("charlie")]
+    summary = run_jobs(jobs, tmp_path / "out", n_jobs=2, progress=False, packages=PKGS)
+    alpha, bravo, charlie = summary.outcomes
+    assert alpha.failed
+    assert alpha.error["evalue"].startswith("worker crashed: exit code 3")
+    assert (bravo.status, charlie.status) == ("ran", "ran")
+    assert read_key_results(tmp_path / "out", "charlie")["key_figures"]["total"] == 3.0

@@ -1,7 +1,10 @@
-"""Worker process: ``python -m compare.reports._worker`` runs one pickled job from stdin.
+"""Worker process: ``python -m compare.reports._worker`` runs pickled jobs from stdin.
 
-Each job runs in its own interpreter so that papermill's working-directory switch, a crashing
-kernel manager or a leak in one report cannot affect the others or the parent process.
+Each worker is its own interpreter, so that papermill's working-directory switch, a crashing
+kernel manager or a leak in one report cannot affect the parent process. A worker serves jobs
+one after the other (saving the interpreter start-up between jobs): each request is a line
+with the byte length of a pickled ``(job, out_dir, record, kwargs)`` followed by those bytes;
+each answer is one stdout line ``@@outcome@@<json>``. End of input ends the worker.
 """
 
 from __future__ import annotations
@@ -10,16 +13,22 @@ import json
 import pickle
 import sys
 
+MARKER = "@@outcome@@"
+
 
 def main() -> int:
-    """Read ``(job, out_dir, record, kwargs)`` from stdin, print the outcome as JSON."""
+    """Serve jobs from stdin until it closes; print each outcome as a marked JSON line."""
     from compare.reports.runner import execute_job
 
-    job, out_dir, record, kwargs = pickle.load(sys.stdin.buffer)
-    payload = execute_job(job, out_dir, record, **kwargs)
-    sys.stdout.write("\n@@outcome@@" + json.dumps(payload, default=str) + "\n")
-    sys.stdout.flush()
-    return 0
+    stdin = sys.stdin.buffer
+    while True:
+        header = stdin.readline()
+        if not header.strip():
+            return 0
+        job, out_dir, record, kwargs = pickle.loads(stdin.read(int(header)))
+        payload = execute_job(job, out_dir, record, **kwargs)
+        sys.stdout.write("\n" + MARKER + json.dumps(payload, default=str) + "\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

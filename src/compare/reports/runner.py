@@ -588,53 +588,114 @@ def _worker_env(threads: int | None) -> dict:
     return env
 
 
+class _Worker:
+    """A ``compare.reports._worker`` process serving jobs one after the other."""
+
+    def __init__(self, threads: int | None):
+        import subprocess
+        import sys
+        import tempfile
+
+        self.stderr = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "compare.reports._worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            env=_worker_env(threads),
+        )
+
+    def run(self, job, out_dir, record, kwargs) -> dict:
+        """Send one job; return its outcome, or a crash outcome if the worker died."""
+        import pickle
+
+        from compare.reports._worker import MARKER
+
+        data = pickle.dumps((job, str(out_dir), dict(record), kwargs))
+        try:
+            self.proc.stdin.write(f"{len(data)}\n".encode() + data)
+            self.proc.stdin.flush()
+            for raw in self.proc.stdout:
+                line = raw.decode("utf-8", "replace")
+                if line.startswith(MARKER):
+                    return json.loads(line[len(MARKER) :])
+        except (BrokenPipeError, OSError):
+            pass
+        code = self.proc.wait()
+        self.stderr.seek(0)
+        err = self.stderr.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+        return _crash_payload(
+            job,
+            RuntimeError(f"exit code {code}: {' | '.join(err)}"),
+            Path(out_dir),
+            record.get("fingerprint"),
+        )
+
+    @property
+    def alive(self) -> bool:
+        """True while the process runs."""
+        return self.proc.poll() is None
+
+    def close(self) -> None:
+        """Let the worker finish (end of input) and reap it."""
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        self.proc.wait()
+        self.stderr.close()
+
+
 def _run_in_subprocess(job, out_dir, record, kwargs, threads: int | None = None) -> dict:
     """Run :func:`execute_job` in a fresh interpreter; a crash becomes a failed outcome."""
-    import pickle
-    import subprocess
-    import sys
-
-    proc = subprocess.run(
-        [sys.executable, "-m", "compare.reports._worker"],
-        input=pickle.dumps((job, str(out_dir), dict(record), kwargs)),
-        capture_output=True,
-        env=_worker_env(threads),
-    )
-    out = proc.stdout.decode("utf-8", "replace")
-    marker = out.rfind("@@outcome@@")
-    if proc.returncode == 0 and marker >= 0:
-        return json.loads(out[marker + len("@@outcome@@") :].strip())
-    err = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-    return _crash_payload(
-        job,
-        RuntimeError(f"exit code {proc.returncode}: {' | '.join(err)}"),
-        Path(out_dir),
-        record.get("fingerprint"),
-    )
+    worker = _Worker(threads)
+    try:
+        return worker.run(job, out_dir, record, kwargs)
+    finally:
+        worker.close()
 
 
 def _run_local(todo, out_dir, records, kwargs, n_jobs, done) -> None:
-    from concurrent.futures import ThreadPoolExecutor, as_completed
+    import queue
+    import threading
 
     if n_jobs <= 1:  # serial: in this process (kernels are separate processes anyway)
         for j in todo:
             done(execute_job(j, out_dir, records[j.slug], **kwargs))
         return
+    # threads only wait: each serves the queue through its own worker interpreter (papermill's
+    # cwd switch is process-global, and a crash must not take the run down)
+    n = max(1, min(n_jobs, len(todo)))
+    threads = max(1, (os.cpu_count() or 1) // n)
+    jobs: queue.Queue = queue.Queue()
+    for j in todo:
+        jobs.put(j)
+    finished: queue.Queue = queue.Queue()
 
-    # threads only wait: each job runs in its own interpreter (papermill's cwd switch is
-    # process-global, and a crash must not take the run down)
-    with ThreadPoolExecutor(max_workers=max(1, min(n_jobs, len(todo)))) as pool:
-        threads = max(1, (os.cpu_count() or 1) // n_jobs)
-        futures = {
-            pool.submit(_run_in_subprocess, j, out_dir, records[j.slug], kwargs, threads): j for j in todo
-        }
-        for fut in as_completed(futures):
-            j = futures[fut]
+    def serve() -> None:
+        worker = None
+        while True:
             try:
-                payload = fut.result()
+                j = jobs.get_nowait()
+            except queue.Empty:
+                break
+            try:
+                if worker is None or not worker.alive:
+                    worker = _Worker(threads)
+                payload = worker.run(j, out_dir, records[j.slug], kwargs)
             except Exception as exc:  # noqa: BLE001 - a dead worker is one failed job
                 payload = _crash_payload(j, exc, out_dir, records[j.slug]["fingerprint"])
-            done(payload)
+            finished.put(payload)
+        if worker is not None:
+            worker.close()
+
+    pool = [threading.Thread(target=serve, daemon=True) for _ in range(n)]
+    for t in pool:
+        t.start()
+    for _ in todo:
+        done(finished.get())
+    for t in pool:
+        t.join()
 
 
 def _run_dask(todo, out_dir, records, kwargs, scheduler, done) -> None:

@@ -20,6 +20,7 @@ from compare.errors import DataError
 
 __all__ = [
     "TREND_INDICES",
+    "FAVOURABLE_GROUPS",
     "CityAssessment",
     "load_city",
     "header",
@@ -46,6 +47,9 @@ __all__ = [
 
 #: city-level indices followed over time (cheap, non-spatial; see compare.indicators).
 TREND_INDICES = ("dissimilarity", "isolation", "theil_h")
+#: group definitions whose higher share means *less* disadvantage (negative weight in the
+#: composite status index).
+FAVOURABLE_GROUPS = ("high_income",)
 INDEX_LABELS = {
     "dissimilarity": "Dissimilarity index D (0-1)",
     "isolation": "Isolation index xPx (0-1)",
@@ -215,7 +219,10 @@ def load_city(
         seed=seed,
         min_population=net.min_population or 0,
     )
-    disadvantage = disadvantage_index(local_map)
+    present = list(dict.fromkeys(local_map["group_definition"]))
+    disadvantage = disadvantage_index(
+        local_map, {d: (-1.0 if d in FAVOURABLE_GROUPS else 1.0) for d in present}
+    )
     return CityAssessment(
         network=net,
         city=city,

@@ -750,17 +750,19 @@ def key_results(a: CityAssessment) -> dict:
     }
 
 
-def write_results(a: CityAssessment, output_folder: str) -> str:
-    """Write :func:`key_results` to ``<output_folder>/<city>.results.json``; return the path.
+def write_results(a: CityAssessment, output_folder: str) -> None:
+    """Write :func:`key_results` to ``<output_folder>/<city>.results.json`` (prints its name).
 
     Examples
     --------
     >>> write_results(a, "reports/helsinki-berlin")  # doctest: +SKIP
-    'reports/helsinki-berlin/vantaa.results.json'
+    key results written: vantaa.results.json
     """
     from compare.reports.results import write_key_results
 
-    return str(write_key_results(output_folder, a.city, key_results(a)))
+    path = write_key_results(output_folder, a.city, key_results(a))
+    print(f"key results written: {path.name}")
+    return None
 
 
 def display_all(figures) -> None:

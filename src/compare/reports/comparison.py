@@ -164,6 +164,7 @@ def index_panel_table(v: NetworkComparison, index: str = "dissimilarity") -> pd.
     t = v.panel[(v.panel["index"] == index) & v.panel["value"].notna()]
     t = t.sort_values("period").groupby(["city", "group_definition"]).tail(1)
     wide = t.pivot(index="city", columns="group_definition", values="value").round(3)
+    wide.columns.name = None
     periods = t.groupby("city")["period"].max()
     wide["latest period"] = periods
     wide.index = [v.name(c) for c in wide.index]
@@ -322,14 +323,16 @@ def key_results(v: NetworkComparison) -> dict:
     }
 
 
-def write_results(v: NetworkComparison, output_folder: str) -> str:
+def write_results(v: NetworkComparison, output_folder: str) -> None:
     """Write :func:`key_results` to ``<output_folder>/network-comparison.results.json``.
 
     Examples
     --------
     >>> write_results(v, "reports/helsinki-berlin")  # doctest: +SKIP
-    'reports/helsinki-berlin/network-comparison.results.json'
+    key results written: network-comparison.results.json
     """
     from compare.reports.results import write_key_results
 
-    return str(write_key_results(output_folder, "network-comparison", key_results(v)))
+    path = write_key_results(output_folder, "network-comparison", key_results(v))
+    print(f"key results written: {path.name}")
+    return None

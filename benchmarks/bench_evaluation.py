@@ -25,7 +25,9 @@ def main() -> None:
     basque = pd.read_csv(REF / "basque.csv")
     t = time.perf_counter()
     att_gt(mpdta, outcome="lemp", unit="countyreal", time="year", cohort="first.treat", random_state=0)
-    print(f"Callaway & Sant'Anna on mpdta (500 counties, 999 bootstrap draws): {time.perf_counter() - t:.3f} s")
+    print(
+        f"Callaway & Sant'Anna on mpdta (500 counties, 999 bootstrap draws): {time.perf_counter() - t:.3f} s"
+    )
     t = time.perf_counter()
     SyntheticControl(**BASQUE_SPEC, placebo=False).fit(basque, **BASQUE_FIT)
     base = time.perf_counter() - t

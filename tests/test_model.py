@@ -40,9 +40,7 @@ UNEMP = GroupDefinition(
 
 
 def test_valid_tables_pass_and_counts_become_float():
-    pop = _pop(
-        [("c", "0", "2015", "population", 10, "v"), ("c", "1", "2015", "population", 5, "v")]
-    )
+    pop = _pop([("c", "0", "2015", "population", 10, "v"), ("c", "1", "2015", "population", 5, "v")])
     out = validate_population(pop, areas=validate_areas(_areas()))
     assert out["count"].dtype == float
     assert out["count"].tolist() == [10.0, 5.0]

@@ -204,8 +204,7 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str | 
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataError(
-            f"missing column(s) {missing}; expected columns {list(columns)}, "
-            f"found {list(frame.columns)}",
+            f"missing column(s) {missing}; expected columns {list(columns)}, found {list(frame.columns)}",
             file=source,
             column=missing[0],
         )
@@ -417,9 +416,7 @@ def check_group_definitions(
                 )
 
 
-def population_wide(
-    population: pd.DataFrame, variables: Sequence[str] | None = None
-) -> pd.DataFrame:
+def population_wide(population: pd.DataFrame, variables: Sequence[str] | None = None) -> pd.DataFrame:
     """Pivot the long population table to one row per ``(city, area_id, period)``.
 
     Parameters

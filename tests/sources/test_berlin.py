@@ -11,11 +11,7 @@ GEO = "berlin-lor/geometry"
 def test_lor_table_reads_counts_not_percentages(raw_data):
     df = read_lor_table(raw_data / POP / "berlin-lor-population-2015-01-t1-planning-areas.csv")
     row = df[df.area_id == "01011101"].set_index("variable")["count"]
-    assert (
-        row["population"] == 3126
-        and row["foreigners"] == 1164
-        and row["migration_background"] == 1700
-    )
+    assert row["population"] == 3126 and row["foreigners"] == 1164 and row["migration_background"] == 1700
     assert not any("percentage" in v for v in df.variable)
     assert set(df.period) == {"2015-H1"}
 
@@ -40,9 +36,7 @@ def test_lor_2021_is_aggregated_to_forecast_areas_and_says_so(raw_data):
 def test_lor_geometry_erratum_is_corrected_only_with_district_evidence(raw_data):
     report = ImportReport("berlin")
     plr = raw_data / GEO / "berlin-lor-planning-areas-until-2020.geojson"
-    fixed = read_lor_areas(
-        plr, districts=raw_data / GEO / "berlin-lor-districts.geojson", report=report
-    )
+    fixed = read_lor_areas(plr, districts=raw_data / GEO / "berlin-lor-districts.geojson", report=report)
     assert fixed.area_id.is_unique and "04030417" in set(fixed.area_id)
     assert any("erratum" in n for n in report.notes)
     as_published = read_lor_areas(plr)

@@ -25,7 +25,5 @@ def test_cli_errors_are_one_line_and_exit_2(capsys):
 
 
 def test_python_dash_m_compare_runs():
-    out = subprocess.run(
-        [sys.executable, "-m", "compare", "--help"], capture_output=True, text=True
-    )
+    out = subprocess.run([sys.executable, "-m", "compare", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "data" in out.stdout

@@ -34,9 +34,7 @@ def test_pxweb_reads_the_known_value_of_a_postal_area(raw_data):
 
 def test_pxweb_drops_the_national_total_and_non_count_columns(raw_data):
     report = ImportReport("x")
-    df = read_pxweb_csv(
-        raw_data / PX / "Inhabitants_disposable_monetary_income_2014.csv", report=report
-    )
+    df = read_pxweb_csv(raw_data / PX / "Inhabitants_disposable_monetary_income_2014.csv", report=report)
     assert "Finland" not in set(df.area_id)
     assert set(df.variable) == {"adults_income", "income_low", "income_middle", "income_high"}
     assert any("Median income" in n for n in report.notes)
@@ -95,9 +93,7 @@ def test_pxweb_and_paavo_2019_agree_on_shared_years(raw_data, finland):
 
 def test_paavo_2019_suppression_code_becomes_missing(raw_data):
     report = ImportReport("x")
-    df = read_paavo_2019(
-        raw_data / "helsinki-region/paavo-2019/pno_tilasto_2019.dbf", report=report
-    )
+    df = read_paavo_2019(raw_data / "helsinki-region/paavo-2019/pno_tilasto_2019.dbf", report=report)
     assert report.suppressed > 0
     assert (df["count"].dropna() >= 0).all()
     assert df["count"].isna().sum() >= report.suppressed
@@ -110,9 +106,7 @@ def test_postal_code_municipalities(raw_data):
 
 def test_pxweb_non_numeric_cell_is_located(tmp_path):
     p = tmp_path / "Main_type_of_activity_2014.csv"
-    p.write_text(
-        '"Postal code area","Employed, 2014 (PT)"\n"Finland",10\n"00100 Keskusta  (Helsinki)",abc\n'
-    )
+    p.write_text('"Postal code area","Employed, 2014 (PT)"\n"Finland",10\n"00100 Keskusta  (Helsinki)",abc\n')
     with pytest.raises(DataError, match="'abc' is not a number") as exc:
         read_pxweb_csv(p)
     assert exc.value.row == "00100" and exc.value.column == "Employed, 2014 (PT)"

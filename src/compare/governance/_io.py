@@ -36,8 +36,7 @@ def find_data_dir(subdir: str = "governance") -> Path:
     data = data_dir()
     if not (data / subdir).is_dir():
         raise ConfigError(
-            f"cannot find data/{subdir} under {data}; pass an explicit path or set COMPARE_HOME "
-            "to the clone",
+            f"cannot find data/{subdir} under {data}; pass an explicit path or set COMPARE_HOME to the clone",
             file=data / subdir,
         )
     return data

@@ -224,9 +224,9 @@ def read_lor_population(
     old = df[year <= 2020].assign(vintage=VINTAGE_UNTIL_2020, area_level="planning_area")
     new = df[year >= 2021]
     if len(new) and aggregate_from_2021:
-        grouped = new.assign(
-            area_id=new["area_id"].str.slice(0, 4), missing=new["count"].isna()
-        ).groupby(["area_id", "period", "variable"], sort=False)
+        grouped = new.assign(area_id=new["area_id"].str.slice(0, 4), missing=new["count"].isna()).groupby(
+            ["area_id", "period", "variable"], sort=False
+        )
         sums = grouped.agg(count=("count", "sum"), missing=("missing", "any")).reset_index()
         sums["count"] = sums["count"].mask(sums.pop("missing"))
         new = sums.assign(vintage=VINTAGE_FROM_2021, area_level="forecast_area")
@@ -313,9 +313,7 @@ def read_lor_areas(
                 raise DataError(f"missing column; found {list(g.columns)}", file=path, column=col)
         if g.crs is None:
             raise DataError("geometry has no CRS; expected EPSG:4326", file=path, column="geometry")
-        g = _apply_errata(
-            g, path, Path(districts) if districts else None, report.notes if report else None
-        )
+        g = _apply_errata(g, path, Path(districts) if districts else None, report.notes if report else None)
         parts.append(
             gpd.GeoDataFrame(
                 {

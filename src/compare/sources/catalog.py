@@ -95,7 +95,7 @@ class Catalog:
         return [f for i in ids for f in self[i].files]
 
     def file(self, dataset_id: str, path: str) -> CatalogFile:
-        """The catalog entry of one file, by data set and path relative to the data set's folder or to raw/."""
+        """The catalog entry of one file, by data set and path (relative to the data set or to raw/)."""
         for f in self[dataset_id].files:
             if f.path == path or f.path.endswith("/" + path):
                 return f
@@ -135,9 +135,7 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     except yaml.YAMLError as exc:
         raise ConfigError(f"malformed YAML: {exc}", file=path) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("datasets"), list):
-        raise ConfigError(
-            "expected a mapping with a list under 'datasets'", file=path, key="datasets"
-        )
+        raise ConfigError("expected a mapping with a list under 'datasets'", file=path, key="datasets")
     datasets = {}
     for i, d in enumerate(doc["datasets"]):
         where = f"datasets[{i}]"
@@ -150,13 +148,9 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         for j, f in enumerate(d["files"]):
             for k in _REQUIRED_FILE_KEYS:
                 if k not in f:
-                    raise ConfigError(
-                        f"missing required key {k!r}", file=path, key=f"{where}.files[{j}].{k}"
-                    )
+                    raise ConfigError(f"missing required key {k!r}", file=path, key=f"{where}.files[{j}].{k}")
             files.append(
-                CatalogFile(
-                    d["id"], str(f["path"]), str(f["url"]), int(f["bytes"]), str(f["sha256"])
-                )
+                CatalogFile(d["id"], str(f["path"]), str(f["url"]), int(f["bytes"]), str(f["sha256"]))
             )
         if d["id"] in datasets:
             raise ConfigError(f"duplicate data set id {d['id']!r}", file=path, key=f"{where}.id")
@@ -277,9 +271,7 @@ def fetch(
         mirror = default_mirror()
     mirror = Path(mirror) if mirror is not None else None
     if mirror is not None and not mirror.is_dir():
-        raise DataError(
-            "mirror folder does not exist; expected a folder laid out like data/raw", file=mirror
-        )
+        raise DataError("mirror folder does not exist; expected a folder laid out like data/raw", file=mirror)
     result = FetchResult()
     for entry in catalog.files(datasets):
         target = dest / entry.path
@@ -315,8 +307,7 @@ def fetch(
             result.downloaded.append(entry.path)
         else:
             raise DataError(
-                f"not in the mirror {mirror} and downloads are disabled; expected the file "
-                f"from {entry.url}",
+                f"not in the mirror {mirror} and downloads are disabled; expected the file from {entry.url}",
                 file=entry.path,
             )
     return result

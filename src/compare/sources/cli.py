@@ -17,24 +17,18 @@ def register(subparsers) -> None:
     sub = data.add_subparsers(dest="data_command", metavar="ACTION")
     sub.required = True
 
-    f = sub.add_parser(
-        "fetch", help="install every catalog file under data/raw, verified by sha256"
-    )
+    f = sub.add_parser("fetch", help="install every catalog file under data/raw, verified by sha256")
     f.add_argument(
         "--mirror",
         default="default",
         help="folder laid out like data/raw (default: ../shared/data if present)",
     )
-    f.add_argument(
-        "--no-mirror", action="store_true", help="download from the recorded addresses only"
-    )
+    f.add_argument("--no-mirror", action="store_true", help="download from the recorded addresses only")
     f.add_argument("--dataset", action="append", help="only this data set id (repeatable)")
     f.add_argument("--dest", default=None, help="target folder (default data/raw)")
     f.set_defaults(func=_fetch)
 
-    v = sub.add_parser(
-        "validate", help="import and check every city of a network; print a summary per city"
-    )
+    v = sub.add_parser("validate", help="import and check every city of a network; print a summary per city")
     v.add_argument("network", help="network name (data/networks/<name>.yml) or path to a YAML file")
     v.add_argument("--cities", nargs="+", default=None, help="only these cities")
     v.set_defaults(func=_validate)
@@ -60,12 +54,11 @@ def _validate(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - t0
     print(f"network {net.name}: {net.title}")
     print(
-        f"{len(net.cities)} cities, {len(net.areas)} areas, {len(net.population):,} counts, imported and validated in {elapsed:.1f} s\n"
+        f"{len(net.cities)} cities, {len(net.areas)} areas, {len(net.population):,} counts, "
+        f"imported and validated in {elapsed:.1f} s\n"
     )
     table = net.summary()
-    with pd.option_context(
-        "display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60
-    ):
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60):
         print(table.drop(columns=["group_definitions"]).to_string(index=False))
         print()
         print("group definitions per city:")

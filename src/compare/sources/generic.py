@@ -69,9 +69,7 @@ def read_table(path: str | Path, layer: str | None = None):
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".tsv", ".txt"):
-            return pd.read_csv(
-                path, sep="\t" if suffix == ".tsv" else None, engine="python", dtype=str
-            )
+            return pd.read_csv(path, sep="\t" if suffix == ".tsv" else None, engine="python", dtype=str)
         if suffix == ".parquet":
             try:
                 return gpd.read_parquet(path)
@@ -90,9 +88,7 @@ def read_table(path: str | Path, layer: str | None = None):
 def _require(frame, columns: Sequence[str], path, what: str) -> None:
     for c in columns:
         if c not in frame.columns:
-            raise DataError(
-                f"missing {what} column; the file has {list(frame.columns)}", file=path, column=c
-            )
+            raise DataError(f"missing {what} column; the file has {list(frame.columns)}", file=path, column=c)
 
 
 def read_generic_population(
@@ -150,9 +146,7 @@ def read_generic_population(
     empty = ids.eq("") | frame[id_column].isna()
     if empty.any():
         i = int(np.flatnonzero(empty.to_numpy())[0])
-        raise DataError(
-            "empty area id; expected an id in every row", file=path, row=i + 2, column=id_column
-        )
+        raise DataError("empty area id; expected an id in every row", file=path, row=i + 2, column=id_column)
     periods = (
         frame[period_column].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
         if period_column
@@ -186,9 +180,7 @@ def read_generic_population(
             )
         suppressed += int(is_missing.sum())
         out.append(
-            pd.DataFrame(
-                {"area_id": ids, "period": periods, "variable": var, "count": num.astype(float)}
-            )
+            pd.DataFrame({"area_id": ids, "period": periods, "variable": var, "count": num.astype(float)})
         )
     if report is not None:
         report.suppressed += suppressed

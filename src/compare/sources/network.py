@@ -720,7 +720,8 @@ def _load(cfg, path, catalog, raw, cities, mirror, auto_fetch) -> Network:
             lack = [v for v in defs[g].variables if v not in have_vars]
             if lack:
                 raise ConfigError(
-                    f"group definition {g!r} needs variable(s) {lack}, which the city's sources do not provide",
+                    f"group definition {g!r} needs variable(s) {lack}, which the city's sources "
+                    "do not provide",
                     file=path,
                     key=f"cities.{cid}.group_definitions",
                 )

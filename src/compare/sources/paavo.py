@@ -292,9 +292,7 @@ def _resolve_municipalities(frame: pd.DataFrame, lookup: dict[str, str] | None) 
         resolved = resolved.where(~unknown, pairs["area_id"].map(lookup).fillna(resolved))
     key = pd.MultiIndex.from_frame(pairs)
     table = pd.Series(resolved.to_numpy(), index=key)
-    rows = pd.MultiIndex.from_arrays(
-        [frame["area_id"].astype(str), frame["municipality"].astype(str)]
-    )
+    rows = pd.MultiIndex.from_arrays([frame["area_id"].astype(str), frame["municipality"].astype(str)])
     return pd.Series(pd.Categorical(table.reindex(rows).to_numpy()), index=frame.index)
 
 
@@ -495,9 +493,7 @@ def read_paavo_2019(
     if bad.any().any():
         col = bad.any()[bad.any()].index[0]
         row = table.loc[bad[col], "posti_alue"].iloc[0]
-        raise DataError(
-            "value is not a number; expected a count or -1", file=path, row=row, column=col
-        )
+        raise DataError("value is not a number; expected a count or -1", file=path, row=row, column=col)
     suppressed = values.eq(-1)
     negative = values.lt(0) & ~suppressed
     if negative.any().any():
@@ -563,9 +559,7 @@ def read_postal_areas(
         raise DataError("file not found; run `python -m compare data fetch`", file=path)
     gdf = gpd.read_file(path)
     if id_column not in gdf.columns:
-        raise DataError(
-            f"missing id column; found {list(gdf.columns)}", file=path, column=id_column
-        )
+        raise DataError(f"missing id column; found {list(gdf.columns)}", file=path, column=id_column)
     if gdf.crs is None:
         if crs is None:
             raise DataError(

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from compare.sources.catalog import sha256_of
+
 __all__ = [
     "DEFAULT_PACKAGES",
     "file_sha256",
@@ -42,21 +44,8 @@ DEFAULT_PACKAGES = (
 )
 
 
-def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
-    """Return the hex sha256 of a file.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"; _ = p.write_text("abc")
-    >>> file_sha256(p)[:12]
-    'ba7816bf8f01'
-    """
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
+#: The one sha256 helper of the workbench (chunked read), shared with the data catalog.
+file_sha256 = sha256_of
 
 
 def checksums(files: Mapping[str, str | Path]) -> dict[str, str]:

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -215,3 +216,90 @@ class _Links(html.parser.HTMLParser):
         p = cls(tag, attr)
         p.feed(page)
         return p.found
+
+
+def test_vantaa_report_shows_action_effects_equal_to_evaluate_action_called_directly(run, net):
+    from compare.evaluation import evaluate_action
+    from compare.governance import load_profiles
+    from compare.model import group_table
+
+    _, out = run
+    effects = {e["action_id"]: e for e in read_key_results(out, "vantaa")["action_effects"]}
+    profile = load_profiles()["vantaa"]
+    assert set(effects) == {a.id for a in profile.actions}
+    action = next(a for a in profile.actions if a.id == "lansimaki-development")
+    first_definition = net.definitions_for("vantaa")[0].name
+    assert action.outcome_hint is None  # so the report falls back to the first definition
+    lans = effects["lansimaki-development"]
+    assert lans["evaluated"] and lans["outcome"] == first_definition
+
+    # the same inputs built here: share in percent, areas ever below the minimum left out,
+    # comparison = rest of the city minus areas of other actions started within the data
+    _, pop = net.city_tables("vantaa")
+    t = group_table(pop, net.group_definitions[first_definition]).reset_index()
+    small = set(t.loc[t["total"].fillna(0) < net.min_population, "area_id"])
+    t = t[~t["area_id"].isin(small)].assign(value=lambda d: 100 * d["group"] / d["total"])
+    outcome = t.dropna(subset=["value"])[["city", "area_id", "period", "value"]]
+    last = max(pop["period"])
+    elsewhere = {
+        x for b in profile.actions if b.id != action.id and b.start_period <= last for x in b.target_areas
+    }
+    comparison = sorted(set(outcome["area_id"]) - set(action.target_areas) - elsewhere)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ev = evaluate_action(outcome, action, city="vantaa", comparison=comparison)
+    assert lans["estimate"] == pytest.approx(ev.estimate, rel=1e-9)
+    assert lans["conf_int"] == pytest.approx(list(ev.conf_int), rel=1e-9)
+    assert lans["method"] == ev.method
+    assert lans["n_comparison_areas"] == len(comparison) and lans["n_target_areas"] == 1
+    assert any("fewer than two periods" in c for c in lans["caveats"])
+
+    assert not effects["mek-programme"]["evaluated"]
+    assert "after the last period with data (2017)" in effects["mek-programme"]["reason"]
+    assert not effects["tempo-orchestras"]["evaluated"]
+    assert "before the first period with data" in effects["tempo-orchestras"]["reason"]
+
+    page = (out / "vantaa.html").read_text()
+    assert "Effects of local actions" in page
+    assert f"{ev.estimate:+.2f} percentage points" in page
+    assert "parallel-trends assumption" in page and "Not evaluated." in page
+
+
+def test_berlin_actions_respect_the_2021_boundary_change(run):
+    _, out = run
+    effects = {e["action_id"]: e for e in read_key_results(out, "berlin")["action_effects"]}
+    for aid in ("qm-boulevard-kastanienallee", "qm-gesundbrunnen-badstrasse"):
+        e = effects[aid]
+        assert e["evaluated"] and e["vintage"] == "lor-2006"
+        assert e["periods"] == ["2015-H1", "2020-H2"]
+        assert np.isfinite(e["estimate"]) and e["conf_int"][0] <= e["estimate"] <= e["conf_int"][1]
+    low = effects["qm-gesundbrunnen-badstrasse"]["caveats"]
+    assert any("to be verified" in c for c in low)
+    new = effects["qm-alte-hellersdorfer-strasse"]
+    assert not new["evaluated"] and new["vintage"] == "lor-2021"
+    assert "no period before the start" in new["reason"]
+    assert "10020412 -> 1020" in new["reason"]
+
+
+def test_comparison_report_states_that_qca_was_not_run_and_why(run, net):
+    from compare.indicators import dissimilarity
+    from compare.model import group_table
+    from compare.qca import minimum_cases
+
+    _, out = run
+    q = read_key_results(out, "network-comparison")["qca"]
+    assert q["ran"] is False and q["n_cases"] == 4
+    assert q["min_cases"] == minimum_cases(len(q["conditions"])) == 20
+    assert "only 4 cities" in q["message"] and "at least 20 are needed for 6 conditions" in q["message"]
+    assert q["solutions"] == {}
+    # the outcome of Vantaa: yearly change of D of its first definition, computed here
+    _, pop = net.city_tables("vantaa")
+    gd = net.definitions_for("vantaa")[0]
+    t = group_table(pop, gd).dropna()
+    periods = sorted(t.index.get_level_values("period").unique())
+    d = {p: dissimilarity(*t.xs(p, level="period")[["group", "total"]].to_numpy().T) for p in periods}
+    years = int(periods[-1]) - int(periods[0])
+    assert q["outcome"]["vantaa"] == pytest.approx((d[periods[-1]] - d[periods[0]]) / years, rel=1e-6)
+    page = (out / "network-comparison.html").read_text()
+    assert "Configurations of conditions (QCA)" in page
+    assert "QCA not run" in page and "not even two conditions can be used" in page

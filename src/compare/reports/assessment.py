@@ -43,6 +43,9 @@ __all__ = [
     "show",
     "display_all",
     "import_notes",
+    "action_effects_table",
+    "fig_action_effects",
+    "show_action_effects",
 ]
 
 #: city-level indices followed over time (cheap, non-spatial; see compare.indicators).
@@ -74,6 +77,8 @@ class CityAssessment:
     local_map: pd.DataFrame
     disadvantage: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    effects: list = field(default_factory=list)
+    id_matches_file: str | None = None
 
     @property
     def name(self) -> str:
@@ -223,6 +228,18 @@ def load_city(
     disadvantage = disadvantage_index(
         local_map, {d: (-1.0 if d in FAVOURABLE_GROUPS else 1.0) for d in present}
     )
+    effects, matches_file = [], None
+    if city in profiles and profiles[city].actions:
+        from compare.reports.effects import evaluate_profile_actions
+
+        matches, matches_file = _id_matches(net, city)
+        effects = evaluate_profile_actions(
+            pop[pop["city"] == city],
+            profiles[city],
+            defs,
+            min_population=net.min_population or 0,
+            id_matches=matches,
+        )
     return CityAssessment(
         network=net,
         city=city,
@@ -237,7 +254,25 @@ def load_city(
         local_map=local_map,
         disadvantage=disadvantage,
         notes=notes + net.notes(),
+        effects=effects,
+        id_matches_file=matches_file,
     )
+
+
+def _id_matches(net, city: str) -> tuple[dict | None, str | None]:
+    """Boundary correspondence table (``*-matches.json``) beside the city's data files, if any."""
+    import json
+    from pathlib import Path
+
+    files = net.files
+    dirs = {Path(p).parent for p in files.loc[files["city"] == city, "path"]}
+    for d in sorted(dirs):
+        for f in sorted(d.glob("*-matches.json")):
+            with open(f, encoding="utf-8") as fh:
+                raw = json.load(fh)
+            if isinstance(raw, dict):
+                return {str(k): [str(x) for x in v] for k, v in raw.items()}, str(f)
+    return None, None
 
 
 def show(table: pd.DataFrame, *, max_rows: int = 200):
@@ -691,6 +726,8 @@ def provenance(a: CityAssessment, parameters: dict | None = None) -> pd.DataFram
     data = {f"{r.dataset}:{r.path}": r.path for r in files[files["city"] == a.city].itertuples()}
     if a.profile is not None and a.profile.path is not None:
         data["governance_profile"] = a.profile.path
+    if a.id_matches_file:
+        data["boundary_matches"] = a.id_matches_file
     nb = a.profile.path if a.profile is not None and a.profile.path else __file__
     rec = collect_provenance(notebook=nb, parameters=parameters or {}, data_files=data)
     rec.pop("notebook", None)
@@ -729,6 +766,14 @@ def key_results(a: CityAssessment) -> dict:
     }
     for gd, row in latest.iterrows():
         figures[f"D {gd} ({row['period']})"] = round(float(row["value"]), 3)
+    from compare.reports.effects import _pp
+
+    for e in a.effects:
+        if e.evaluated:
+            lo, hi = e.conf_int
+            figures[f"effect of {e.action_id} on {e.outcome} (pp)"] = (
+                f"{e.estimate:+.2f} [{_pp(lo)}, {_pp(hi)}]"
+            )
     return {
         "city": a.city,
         "name": a.name,
@@ -746,6 +791,7 @@ def key_results(a: CityAssessment) -> dict:
         "mean_rubric_score": mean_score,
         "practices_given": practices_table(a, "given")["id"].tolist(),
         "practices_adopted": practices_table(a, "adopted")["practice"].tolist(),
+        "action_effects": [e.to_dict() for e in a.effects],
         "key_figures": figures,
     }
 
@@ -787,3 +833,104 @@ def import_notes(a: CityAssessment) -> pd.DataFrame:
     ['note']
     """
     return pd.DataFrame({"note": list(dict.fromkeys(a.notes))})
+
+
+def action_effects_table(a: CityAssessment) -> pd.DataFrame:
+    """One row per local action of the profile: estimate and interval, or why not evaluated.
+
+    See :mod:`compare.reports.effects` for the choices (outcome, boundaries, comparison group).
+
+    Examples
+    --------
+    >>> action_effects_table(a)["status"].iloc[0]  # doctest: +SKIP
+    'evaluated'
+    """
+    from compare.reports.effects import effects_table
+
+    return effects_table(a.effects)
+
+
+def fig_action_effects(a: CityAssessment) -> list:
+    """Event-study figures of the evaluated actions (one per action that has one).
+
+    Examples
+    --------
+    >>> len(fig_action_effects(a))  # doctest: +SKIP
+    1
+    """
+    from compare.reports.effects import plot_action_effect
+
+    figs = []
+    for e in a.effects:
+        fig = plot_action_effect(e, city_name=a.name, source=a.source_line)
+        if fig is not None:
+            figs.append(_close(fig))
+    return figs
+
+
+def _effect_html(a: CityAssessment, e) -> str:
+    from compare.reports.effects import _pp
+
+    esc = _html.escape
+    head = f"<h3>{esc(e.name)}</h3>"
+    start = esc(str(e.start_period or "no start given"))
+    gd = a.network.group_definitions.get(e.outcome)
+    label = f" ({esc(gd.label)})" if gd is not None and gd.label else ""
+    meta = (
+        f"<p><strong>Start:</strong> {start} · <strong>Record confidence:</strong> "
+        f"{esc(str(e.confidence))} · <strong>Outcome:</strong> share of {esc(e.outcome)}{label} "
+        "in percent of the reference population per area and period, "
+        f"chosen as {esc(e.outcome_choice)}.</p>"
+    )
+    if not e.evaluated:
+        return head + meta + f"<p><strong>Not evaluated.</strong> {esc(e.reason)}</p>"
+    ev = e.evaluation
+    lo, hi = e.conf_int
+    level = round(100 * (1 - ev.alpha))
+    pre = ev.info.get("n_pre_periods")
+    pt = ev.info.get("pretrend_p")
+    body = (
+        f"<p><strong>Estimate:</strong> {e.estimate:+.2f} percentage points "
+        f"({level}% confidence interval {_pp(lo)} to {_pp(hi)}; method: {esc(e.method)}, "
+        "unit-clustered standard errors). "
+        f"<strong>Treated:</strong> {len(e.target_areas)} target area(s) ({esc(', '.join(e.target_areas))}); "
+        f"<strong>comparison:</strong> {len(e.comparison)} other areas of the city; "
+        f"<strong>periods:</strong> {esc(e.periods[0])}-{esc(e.periods[-1])} on the {esc(e.vintage)} "
+        f"boundaries"
+        + (f", {pre} before the start" if pre is not None else "")
+        + "."
+        + (f" Pre-trend test p = {pt:.3f}." if pt is not None else "")
+        + "</p>"
+    )
+    cav = "".join(f"<li>{esc(c)}</li>" for c in e.caveats)
+    return head + meta + body + f"<p><strong>Caveats</strong></p><ul>{cav}</ul>"
+
+
+def show_action_effects(a: CityAssessment) -> None:
+    """Display the effects section: summary table, then per action its text, caveats and figure.
+
+    A city whose profile declares no local action gets one sentence saying so.
+
+    Examples
+    --------
+    >>> show_action_effects(a)  # doctest: +SKIP
+    """
+    from IPython.display import HTML, display
+
+    from compare.reports.effects import plot_action_effect
+
+    if a.profile is None or not a.profile.actions:
+        display(
+            HTML(
+                f"<p>The governance profile of {_html.escape(a.name)} declares no local action with "
+                "target areas and dates, so no effect is estimated.</p>"
+            )
+        )
+        return None
+    display(show(action_effects_table(a)))
+    for e in a.effects:
+        display(HTML(_effect_html(a, e)))
+        fig = plot_action_effect(e, city_name=a.name, source=a.source_line)
+        if fig is not None:
+            display(_close(fig))
+    return None

@@ -37,6 +37,9 @@ __all__ = [
     "data_sources",
     "key_results",
     "write_results",
+    "qca_scores",
+    "qca_outcome",
+    "show_qca",
 ]
 
 
@@ -52,6 +55,7 @@ class NetworkComparison:
     panel: pd.DataFrame
     scores: pd.DataFrame
     similarity: Any
+    qca: Any = None
 
     @property
     def source_line(self) -> str:
@@ -108,7 +112,7 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
     similarity = None
     if len(profiles) > n_clusters:
         similarity = ModelSimilarity(n_clusters=n_clusters).fit(scores)
-    return NetworkComparison(
+    v = NetworkComparison(
         network=net,
         cities=chosen,
         profiles=profiles,
@@ -118,6 +122,108 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
         scores=scores,
         similarity=similarity,
     )
+    from compare.reports.qca_section import qca_section
+
+    sc = qca_scores(v)
+    conditions = [d for d in rubric.dimension_ids if d in set(sc["dimension"])] or None
+    v.qca = qca_section(sc, qca_outcome(v), conditions, names={c: v.name(c) for c in chosen})
+    return v
+
+
+def qca_scores(v: NetworkComparison) -> pd.DataFrame:
+    """Tidy rubric scores ``city, dimension, criterion, score`` of the network's profiled cities.
+
+    Examples
+    --------
+    >>> qca_scores(v)["score"].between(0, 4).all()  # doctest: +SKIP
+    True
+    """
+    from compare.governance import score_table
+
+    if not v.profiles:
+        return pd.DataFrame(columns=["city", "dimension", "criterion", "score"])
+    t = score_table(v.profiles, v.rubric)
+    return t[["city", "dimension", "criterion", "score"]]
+
+
+def qca_outcome(v: NetworkComparison) -> pd.DataFrame:
+    """Yearly change of D for each city's main (first) group definition (QCA outcome).
+
+    See :func:`compare.reports.qca_section.dissimilarity_change`.
+
+    Examples
+    --------
+    >>> qca_outcome(v)["city"].tolist()  # doctest: +SKIP
+    ['vantaa', 'helsinki', 'espoo', 'berlin']
+    """
+    from compare.reports.qca_section import dissimilarity_change
+
+    main = {}
+    for c in v.cities:
+        defs = v.network.definitions_for(c)
+        if defs:
+            main[c] = defs[0].name
+    return dissimilarity_change(v.panel, main)
+
+
+def show_qca(v: NetworkComparison) -> None:
+    """Display the QCA section: inputs, then the analysis or why it was not run.
+
+    Examples
+    --------
+    >>> show_qca(v)  # doctest: +SKIP
+    """
+    from IPython.display import HTML, display
+
+    from compare.reports.assessment import show
+    from compare.reports.qca_section import OUTCOME_DESCRIPTION
+
+    esc = _html.escape
+    s = v.qca
+    res = s.result
+    if s.ran:
+        head, rest = "QCA run", res.message
+    else:
+        head, _, rest = res.message.partition(":")
+    display(
+        HTML(
+            f"<p><strong>{esc(head)}:</strong> {esc(rest.strip())}</p>"
+            + (f"<p>{esc(s.needed())}</p>" if not s.ran else "")
+            + f"<p>{esc(OUTCOME_DESCRIPTION)} Conditions: the rubric dimensions "
+            f"({esc(', '.join(s.conditions))}), mean of each dimension's criterion scores on the "
+            "0-4 maturity scale, calibrated with anchors 1 (out), 2.5 (crossover) and 3.5 (in).</p>"
+        )
+    )
+    display(
+        HTML(
+            "<p><strong>Inputs per city</strong> (conditions: mean dimension scores 0-4; outcome: "
+            "change of D per year, D on a 0-1 scale)</p>"
+        )
+    )
+    display(show(s.inputs_table()))
+    if len(res.excluded):
+        display(HTML("<p>Cities left out:</p>"))
+        display(show(res.excluded))
+    if not s.ran:
+        return None
+    display(HTML("<p><strong>Truth table</strong> (observed configurations)</p>"))
+    display(show(s.truth_table()))
+    display(HTML("<p><strong>Solutions and parameters of fit</strong></p>"))
+    display(show(s.solutions()))
+    display(show(s.terms()))
+    fig = s.fig_xy(v.source_line)
+    if fig is not None:
+        display(_close(fig))
+    display(
+        HTML(
+            f"<p><strong>Caveats.</strong> {len(res.raw)} cases only: with few cases, random data "
+            "easily produce consistent-looking solutions (Marx & Dusa 2011). The rubric scores are "
+            "illustrative desk-review assessments, not official evaluations, and the outcome is "
+            "one index change over a few years. Read configurations as hypotheses to examine in "
+            "the cases, not as causes.</p>"
+        )
+    )
+    return None
 
 
 def header(v: NetworkComparison):
@@ -308,17 +414,33 @@ def key_results(v: NetworkComparison) -> dict:
     latest = {c: {r.group_definition: float(r.value) for r in s.itertuples()} for c, s in d.groupby("city")}
     clusters = {} if v.similarity is None else {c: int(k) for c, k in v.similarity.clusters_.items()}
     means = v.scores.mean(axis=1).round(3).to_dict() if len(v.scores) else {}
+    q = v.qca
+    qca = (
+        None
+        if q is None
+        else {
+            "ran": q.ran,
+            "message": q.result.message,
+            "n_cases": int(len(q.result.raw)),
+            "min_cases": int(q.result.min_cases),
+            "conditions": q.conditions,
+            "outcome": {r.city: float(r.value) for r in q.outcome.itertuples()},
+            "solutions": {k: s.formula for k, s in q.result.solutions.items()},
+        }
+    )
     return {
         "cities": v.cities,
         "model_types": clusters,
         "mean_rubric_score": {c: float(x) for c, x in means.items()},
         "dissimilarity_latest": latest,
         "n_transfers": int(len(transfers_table(v))),
+        "qca": qca,
         "key_figures": {
             "cities": len(v.cities),
             "profiled cities": len(v.profiles),
             "model types": len(set(clusters.values())),
             "practice transfers": int(len(transfers_table(v))),
+            "QCA": "run" if q is not None and q.ran else "not run" if q is not None else "-",
         },
     }
 

@@ -20,6 +20,8 @@ from compare.indicators.inference import (
     index_change,
 )
 from compare.indicators.local import (
+    LISA_ENGINES,
+    LISA_LABELS,
     disadvantage_dynamics,
     disadvantage_index,
     lisa,
@@ -79,6 +81,8 @@ __all__ = [
     "index_change",
     "local_indicators",
     "lisa",
+    "LISA_ENGINES",
+    "LISA_LABELS",
     "disadvantage_index",
     "disadvantage_dynamics",
 ]

@@ -27,12 +27,15 @@ import sys
 import time
 import tracemalloc
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-PAAVO = Path("/work/shared/data/helsinki-region/paavo-2012-2017")
+from compare.paths import raw_dir
+
+PAAVO = (
+    raw_dir() / "helsinki-region" / "paavo-2012-2017"
+)  # fetched by `make data` / `python -m compare data fetch`
 DEFS = ["low_income", "unemployment", "basic_education"]
 TWO = {
     "dissimilarity": "Dissim",

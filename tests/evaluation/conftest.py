@@ -3,7 +3,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-REFERENCE = Path("/work/shared/data/reference")
+from compare.paths import raw_dir
+from compare.sources import fetch
+
+REFERENCE_DATASETS = {
+    "mpdta.csv": "reference-mpdta",
+    "basque.csv": "reference-basque",
+    "ck_public.dat": "reference-card-krueger",
+}
 
 CK_COLUMNS = (
     "sheet chain co_owned state southj centralj northj pa1 pa2 shore ncalls empft emppt nmgrs "
@@ -14,9 +21,10 @@ CK_COLUMNS = (
 
 
 def _need(name: str) -> Path:
-    path = REFERENCE / name
+    """A reference file from the data catalog, fetched (and sha256-verified) into data/raw if needed."""
+    path = raw_dir() / "reference" / name
     if not path.exists():
-        pytest.skip(f"reference data {path} not available")
+        fetch([REFERENCE_DATASETS[name]])
     return path
 
 

@@ -1,5 +1,4 @@
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,10 +14,10 @@ from compare.governance import (
     load_profiles,
     validate_profile_areas,
 )
+from compare.paths import project_root
 
-SHARED = Path("/work/shared/data")
-ZIP = SHARED / "helsinki-region/paavo-2012-2017/zip_municipality.tsv"
-LOR = SHARED / "berlin-lor/geometry/berlin-lor-planning-areas-until-2020.geojson"
+ZIP = "helsinki-region/paavo-2012-2017/zip_municipality.tsv"
+LOR = "berlin-lor/geometry/berlin-lor-planning-areas-until-2020.geojson"
 
 
 def test_example_network_and_one_outside_city_are_shipped(profiles):
@@ -86,17 +85,15 @@ def test_actions_table_has_one_row_per_target_area(profiles):
     assert set(t["area_id"]) == {x for a in p.actions for x in a.target_areas}
 
 
-@pytest.mark.skipif(not ZIP.exists(), reason="shared Paavo data not mounted")
-def test_finnish_profiles_use_postal_codes_of_their_own_city():
-    z = pd.read_csv(ZIP, sep="\t", dtype=str)
+def test_finnish_profiles_use_postal_codes_of_their_own_city(raw_data):
+    z = pd.read_csv(raw_data / ZIP, sep="\t", dtype=str)
     areas = pd.DataFrame({"city": z["Kunnan nimi"].str.lower(), "area_id": z["Postinumeroalue"]})
     profiles = load_profiles(cities=["vantaa", "helsinki", "espoo"], areas=areas)
     assert len(profiles) == 3
 
 
-@pytest.mark.skipif(not LOR.exists(), reason="shared Berlin LOR data not mounted")
-def test_berlin_profile_uses_lor_planning_area_ids():
-    ids = {f["properties"]["id"] for f in json.loads(LOR.read_text())["features"]}
+def test_berlin_profile_uses_lor_planning_area_ids(raw_data):
+    ids = {f["properties"]["id"] for f in json.loads((raw_data / LOR).read_text())["features"]}
     p = load_profiles(cities=["berlin"], areas={"berlin": ids})["berlin"]
     assert all(len(a) == 8 for a in p.area_ids)
 
@@ -240,7 +237,7 @@ def test_area_id_that_does_not_fit_the_declared_scheme_is_rejected(profile_dir):
     assert e.value.key == "actions[2].target_areas[0]"
 
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = project_root().parent / "shared" / "seeds"  # the project's source documents, beside the clone
 
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="project seeds not mounted")

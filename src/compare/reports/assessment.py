@@ -899,7 +899,13 @@ def _effect_html(a: CityAssessment, e) -> str:
         f"boundaries"
         + (f", {pre} before the start" if pre is not None else "")
         + "."
-        + (f" Pre-trend test p = {pt:.3f}." if pt is not None else "")
+        + (
+            ""
+            if pt is None
+            else " Pre-trend test p < 0.001."
+            if pt < 0.001
+            else f" Pre-trend test p = {pt:.3f}."
+        )
         + "</p>"
     )
     cav = "".join(f"<li>{esc(c)}</li>" for c in e.caveats)

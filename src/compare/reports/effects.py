@@ -257,9 +257,21 @@ def _map_targets(
 
 
 def _pp(x: float) -> str:
-    """A number of percentage points with two decimals, never ``-0.00``."""
-    s = f"{x:.2f}"
-    return "0.00" if s == "-0.00" else s
+    """Percentage points with two decimals; three when the value rounds to zero (sign kept).
+
+    Examples
+    --------
+    >>> _pp(-0.4), _pp(-0.0031), _pp(0.0)
+    ('-0.40', '-0.003', '0.00')
+    """
+    if x != 0 and abs(x) < 0.005:
+        return f"{x:.3f}"
+    return f"{x:.2f}"
+
+
+def _first_sentence(text: str) -> str:
+    head, sep, _ = text.partition(". ")
+    return head + "." if sep else text
 
 
 def _fmt_list(ids: Sequence[str], limit: int = 8) -> str:
@@ -521,7 +533,7 @@ def effects_table(effects: Sequence[ActionEffect]) -> pd.DataFrame:
                 "action": e.name,
                 "start": e.start_period or "",
                 "outcome (share, %)": e.outcome,
-                "status": "evaluated" if e.evaluated else f"not evaluated: {e.reason}",
+                "status": "evaluated" if e.evaluated else f"not evaluated: {_first_sentence(e.reason)}",
                 "method": e.method,
                 "estimate (pp)": round(e.estimate, 2) if e.evaluated else None,
                 f"{level}% CI (pp)": f"[{_pp(lo)}, {_pp(hi)}]" if e.evaluated else "",

@@ -222,11 +222,8 @@ def test_group_share_outcome_divides_group_by_total():
 
 @pytest.fixture(scope="module")
 def vantaa_unemployment():
-    try:
-        from compare.sources import load_network
-    except ImportError:  # pragma: no cover - sources not available in this checkout
-        pytest.skip("compare.sources.load_network not available")
     from compare.model import DEFAULT_GROUP_DEFINITIONS
+    from compare.sources import load_network
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -164,6 +164,25 @@ def _outline(ax, areas, covered: Iterable[str] | None, handles: list) -> int:
     return len(sel)
 
 
+def _finish_map(fig, ax, areas, covered, handles, legend_title, crs_label, title, source):
+    """Covered-area outlines, legend beside the map, km axes, scale bar, title and source line."""
+    _outline(ax, areas, covered, handles)
+    ax.legend(
+        handles=handles,
+        title=legend_title,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=7,
+        title_fontsize=8,
+        frameon=False,
+    )
+    _km_axes(ax, crs_label)
+    add_scale_bar(ax)
+    ax.set_title(title, fontsize=10)
+    add_source(fig, _wrap(source))
+    return fig
+
+
 def plot_choropleth(
     areas,
     values: pd.DataFrame,
@@ -244,21 +263,7 @@ def plot_choropleth(
         handles.append(Patch(facecolor=colours(i), edgecolor="0.5", label=f"{lo:.1f} – {hi:.1f}"))
     if len(missing):
         handles.append(Patch(facecolor="#d9d9d9", hatch="///", label="no data, suppressed or too small"))
-    _outline(ax, areas, covered, handles)
-    ax.legend(
-        handles=handles,
-        title=legend_title,
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
-        fontsize=7,
-        title_fontsize=8,
-        frameon=False,
-    )
-    _km_axes(ax, crs_label)
-    add_scale_bar(ax)
-    ax.set_title(title, fontsize=10)
-    add_source(fig, _wrap(source))
-    return fig
+    return _finish_map(fig, ax, areas, covered, handles, legend_title, crs_label, title, source)
 
 
 def plot_categories(
@@ -321,18 +326,4 @@ def plot_categories(
         for c in palette
         if c in counts
     ]
-    _outline(ax, areas, covered, handles)
-    ax.legend(
-        handles=handles,
-        title=legend_title,
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
-        fontsize=7,
-        title_fontsize=8,
-        frameon=False,
-    )
-    _km_axes(ax, crs_label)
-    add_scale_bar(ax)
-    ax.set_title(title, fontsize=10)
-    add_source(fig, _wrap(source))
-    return fig
+    return _finish_map(fig, ax, areas, covered, handles, legend_title, crs_label, title, source)

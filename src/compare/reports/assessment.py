@@ -715,6 +715,9 @@ def data_sources(a: CityAssessment) -> pd.DataFrame:
 def provenance(a: CityAssessment, parameters: dict | None = None) -> pd.DataFrame:
     """Provenance of this execution: data checksums, parameters, package versions, time.
 
+    Data rows give one digest per data set (over the sorted ``path=sha256`` lines of its files);
+    the runner writes every file's checksum to ``<city>.provenance.json``.
+
     Examples
     --------
     >>> provenance(a)["section"].unique().tolist()  # doctest: +SKIP
@@ -732,7 +735,7 @@ def provenance(a: CityAssessment, parameters: dict | None = None) -> pd.DataFram
     rec = collect_provenance(notebook=nb, parameters=parameters or {}, data_files=data)
     rec.pop("notebook", None)
     rec.pop("notebook_sha256", None)
-    return provenance_table(rec)
+    return provenance_table(rec, per_file=False)
 
 
 def key_results(a: CityAssessment) -> dict:

@@ -33,7 +33,7 @@ def provenance_html(record: Mapping[str, Any]) -> str:
     """
     from compare.reports.provenance import provenance_table
 
-    table = provenance_table(record)
+    table = provenance_table(record, per_file=False)
     rows = "\n".join(
         f"<tr><td>{esc(r.section)}</td><td>{esc(r.item)}</td><td><code>{esc(r.value)}</code></td></tr>"
         for r in table.itertuples()
@@ -43,7 +43,8 @@ def provenance_html(record: Mapping[str, Any]) -> str:
         "<h2>Provenance of this report</h2>"
         f"<p>Fingerprint <code>{esc(record.get('fingerprint', ''))}</code>. Re-running the "
         "notebook with these parameters on files with these checksums and these package "
-        "versions reproduces it.</p>"
+        "versions reproduces it. Data rows give one digest per data set; the checksum of every "
+        "file is in the report's <code>.provenance.json</code> and the notebook's metadata.</p>"
         '<table class="provenance"><thead><tr><th>section</th><th>item</th><th>value</th>'
         f"</tr></thead><tbody>{rows}</tbody></table></section>"
     )

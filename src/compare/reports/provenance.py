@@ -170,19 +170,42 @@ def collect_provenance(
     return record
 
 
-def provenance_table(record: Mapping[str, Any]):
+def provenance_table(record: Mapping[str, Any], *, per_file: bool = True):
     """Flatten a provenance record into a two-column table for display.
+
+    Parameters
+    ----------
+    record : mapping
+    per_file : bool, optional
+        One row per data file (default). ``False`` gives one row per data set (the part of the
+        key before its last ``:``, e.g. ``vantaa:paavo-2012-2017``) with the number of files and
+        a digest of their sorted ``path=sha256`` lines: a short table for a report footer that
+        still changes whenever any file changes (the per-file list stays in the JSON record).
 
     Examples
     --------
     >>> provenance_table({"parameters": {"city": "x"}, "data": {"a.csv": "ab12"}}).shape
     (2, 3)
+    >>> rec = {"data": {"c:ds:f1": "aa", "c:ds:f2": "bb"}}
+    >>> provenance_table(rec, per_file=False)["item"].tolist()
+    ['c:ds (2 files)']
     """
     import pandas as pd
 
     rows = []
     for section in ("parameters", "data", "packages"):
-        for key, value in (record.get(section) or {}).items():
+        items = dict(record.get(section) or {})
+        if section == "data" and not per_file:
+            groups: dict[str, list[str]] = {}
+            for key, value in sorted(items.items()):
+                groups.setdefault(key.rsplit(":", 1)[0], []).append(f"{key}={value}")
+            items = {
+                f"{g} ({len(lines)} file{'s' if len(lines) > 1 else ''})": hashlib.sha256(
+                    "\n".join(lines).encode()
+                ).hexdigest()
+                for g, lines in groups.items()
+            }
+        for key, value in items.items():
             rows.append({"section": section, "item": key, "value": str(value)})
     for key in ("notebook", "notebook_sha256", "run_started", "run_finished", "duration_s"):
         if key in record:

@@ -18,6 +18,13 @@ MARKER = "@@outcome@@"
 
 def main() -> int:
     """Serve jobs from stdin until it closes; print each outcome as a marked JSON line."""
+    from compare.reports._startup import defer_iri_grammar
+
+    defer_iri_grammar()
+    # import what every job needs now, while the parent is still fingerprinting
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
     from compare.reports.runner import execute_job
 
     stdin = sys.stdin.buffer

@@ -24,6 +24,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     >>> main(["reports", "run", "helsinki-berlin", "--jobs", "2"])  # doctest: +SKIP
     0
     """
+    from compare.reports._startup import defer_iri_grammar
+
+    defer_iri_grammar()  # this process reads notebooks; see compare.reports._startup
     from compare.reports.plan import run_network
 
     summary = run_network(

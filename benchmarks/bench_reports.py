@@ -9,7 +9,9 @@ host hit both variants alike):
    reports run`` process: interpreter start-up and imports included). The fingerprint includes
    a digest of the workbench's own source, so it must run before anyone edits ``src/compare``;
 3. the baseline: a serial loop of the papermill CLI over the same notebooks with the same
-   parameters (execution only, no HTML).
+   parameters (execution only, no HTML);
+4. the runner itself with ``--jobs 1``, so that the share of the ratio that comes from running in
+   parallel (rather than from the runner's cheaper per-notebook start-up) is visible.
 
 Targets: parallel efficiency = serial / (2 x parallel) >= 0.80; warm re-run < 5 s. The headline
 efficiency uses the fastest time of each variant (as ``timeit`` does: the least disturbed by other
@@ -139,15 +141,26 @@ def main() -> None:
         t_ser = _serial_papermill_loop(plan, serial_dir, root)
         cpu_ser = _cpu() - cpu0
         print(f"serial papermill CLI loop:      {t_ser:7.1f} s wall, {cpu_ser:7.1f} s CPU")
+        # 4. the runner itself on one worker: how much of the ratio is parallelism alone
+        t_one = _cli(args.network, "--jobs", "1", "--force", "--output", str(out_root), "-q", cwd=root)
+        print(f"runner with --jobs 1:           {t_one:7.1f} s wall")
         eff = t_ser / (args.jobs * t_par)
-        print(f"this repetition: speed-up {t_ser / t_par:.2f}x, efficiency {eff:.0%}")
-        runs.append({"parallel": t_par, "serial": t_ser, "warm": t_warm, "efficiency": eff})
+        own = t_one / (args.jobs * t_par)
+        print(
+            f"this repetition: speed-up {t_ser / t_par:.2f}x, efficiency {eff:.0%} "
+            f"(runner --jobs 1 against --jobs {args.jobs}: {own:.0%})"
+        )
+        runs.append(
+            {"parallel": t_par, "serial": t_ser, "one": t_one, "warm": t_warm, "efficiency": eff, "own": own}
+        )
     print(f"after the last run: {_load()} (the machine is shared: other load slows either variant)")
 
     # the fastest run of each variant is the least disturbed by other load on the host
     best_par = min(r["parallel"] for r in runs)
     best_ser = min(r["serial"] for r in runs)
     eff = best_ser / (args.jobs * best_par)
+    best_one = min(r["one"] for r in runs)
+    own = best_one / (args.jobs * best_par)
     per_rep = sorted(r["efficiency"] for r in runs)
     print(
         f"best of {args.repeat}: parallel {best_par:.1f} s, serial {best_ser:.1f} s, "
@@ -155,13 +168,20 @@ def main() -> None:
         f"per repetition {', '.join(f'{e:.0%}' for e in per_rep)}"
     )
     print(
+        f"the runner's own scaling: --jobs 1 {best_one:.1f} s against --jobs {args.jobs} {best_par:.1f} s, "
+        f"efficiency {own:.0%} (the papermill CLI loop also pays an interpreter start-up and imports "
+        f"per notebook, which the runner's workers pay once)"
+    )
+    print(
         json.dumps(
             {
                 "cold_parallel_s": [round(r["parallel"], 1) for r in runs],
                 "serial_papermill_s": [round(r["serial"], 1) for r in runs],
+                "runner_jobs1_s": [round(r["one"], 1) for r in runs],
                 "warm_s": [round(r["warm"], 2) for r in runs],
                 "efficiency_best_of": round(eff, 3),
                 "efficiency_per_repetition": [round(r["efficiency"], 3) for r in runs],
+                "runner_own_efficiency_best_of": round(own, 3),
             }
         )
     )

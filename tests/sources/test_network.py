@@ -213,3 +213,21 @@ def test_loaded_network_is_cached_and_a_changed_file_invalidates_the_cache(own_c
     row = changed.population.query("area_id == 'D1' and period == '2020' and variable == 'foreigners'")
     assert row["count"].item() == 20
     assert load_network(cfg, cache=False).population.equals(changed.population)
+
+
+def test_the_order_cities_are_asked_in_changes_neither_the_tables_nor_the_cache_entry(own_city):
+    body = CITY.replace("  mycity:\n    name: My City", "  second:\n    name: Second") + CITY.split(
+        "cities:\n", 1
+    )[1].replace("  mycity:\n    name: My City", "  first:\n    name: First")
+    cfg = _write(own_city, body.format(d=own_city))
+    raw = own_city / "raw"
+    fresh = load_network(cfg, cities=["first", "second"], raw=raw, cache=False)
+    assert list(dict.fromkeys(fresh.population["city"])) == ["second", "first"]  # the file's order
+    via_all = load_network(cfg, raw=raw)
+    assert len(list((raw / ".cache").glob("network-*.pkl"))) == 1
+    cached = load_network(cfg, cities=["first", "second", "first"], raw=raw)
+    assert len(list((raw / ".cache").glob("network-*.pkl"))) == 1  # the same entry served both
+    for net in (via_all, cached):
+        assert net.population.equals(fresh.population)
+        assert net.areas.equals(fresh.areas)
+    assert set(load_network(cfg, cities=["first"], raw=raw).population["city"]) == {"first"}

@@ -388,6 +388,13 @@ def _import_population(cid: str, spec: dict, key: str, res: _Resolver, report: I
     raise ConfigError(f"importer {imp!r} does not read population", file=res.cfg_path, key=f"{key}.importer")
 
 
+def _municipality_dataset(spec: dict) -> str | None:
+    """Data set whose postal-code -> municipality table an area spec also reads, if any."""
+    if spec.get("importer") in ("postal_areas", "paavo_2019") and "municipality" in spec:
+        return spec.get("municipality_dataset", "paavo-2019")
+    return None
+
+
 def _import_areas(cid: str, spec: dict, key: str, res: _Resolver, report: ImportReport) -> gpd.GeoDataFrame:
     imp = spec["importer"]
     if imp in ("postal_areas", "paavo_2019"):
@@ -398,13 +405,10 @@ def _import_areas(cid: str, spec: dict, key: str, res: _Resolver, report: Import
             name_column=spec.get("name_column"),
             crs=spec.get("crs"),
         )
-        if "municipality" in spec:
+        muni_dataset = _municipality_dataset(spec)
+        if muni_dataset:
             # keep the municipality's postal codes, as the Paavo 2019 table assigns them
-            table = res.file(
-                {"dataset": spec.get("municipality_dataset", "paavo-2019")},
-                key,
-                "pno_tilasto_2019.dbf",
-            )
+            table = res.file({"dataset": muni_dataset}, key, "pno_tilasto_2019.dbf")
             lookup = paavo.postal_code_municipalities(table)
             g = g[g["area_id"].map(lookup).eq(spec["municipality"])]
             if g.empty:
@@ -413,7 +417,7 @@ def _import_areas(cid: str, spec: dict, key: str, res: _Resolver, report: Import
                     file=res.cfg_path,
                     key=f"{key}.municipality",
                 )
-            res.record(cid, {"dataset": spec.get("municipality_dataset", "paavo-2019")}, key, [table])
+            res.record(cid, {"dataset": muni_dataset}, key, [table])
         g["area_level"] = spec.get("area_level", "postal_area")
         g["vintage"] = spec.get("vintage", "postal-areas")
         res.record(cid, spec, key, [path])
@@ -460,7 +464,9 @@ def load_network(
     name : str or Path
         Network name (``data/networks/<name>.yml``) or a path to a network YAML file.
     cities : list of str, optional
-        Load only these cities.
+        Load only these cities (default, or an empty list: all). Tables list cities in the
+        network file's order whatever the order given here, so a cached and a fresh load are
+        identical.
     raw : str or Path, optional
         Folder of fetched files (default ``data/raw``).
     mirror : str or Path or None, optional
@@ -489,6 +495,7 @@ def load_network(
     36
     """
     cfg, path = read_network_config(name)
+    cities = list(dict.fromkeys(cities)) if cities else None
     catalog = catalog or load_catalog()
     raw = Path(raw) if raw is not None else raw_dir()
     key = f"{path.stem}-{_cache_key(cfg, path, catalog, raw, cities)}" if cache else None
@@ -512,7 +519,8 @@ def _cache_key(cfg: dict, path: Path, catalog: Catalog, raw: Path, cities) -> st
     """Hash of everything a loaded network depends on; ``None`` when a file is not fetched yet."""
     h = hashlib.sha256()
     h.update(path.read_bytes())
-    h.update(repr(sorted(cities) if cities else None).encode())
+    # the set of cities, not how it was asked for: every report asks for all cities, in its own order
+    h.update(repr(sorted(set(cities or cfg["cities"]))).encode())
     if catalog.source is not None:
         h.update(Path(catalog.source).read_bytes())
     code = sorted(Path(__file__).parent.glob("*.py")) + [Path(__file__).parents[1] / "model.py"]
@@ -525,7 +533,7 @@ def _cache_key(cfg: dict, path: Path, catalog: Catalog, raw: Path, cities) -> st
             if "path" in spec:
                 p = Path(spec["path"])
                 files.add(p if p.is_absolute() else data_dir() / p)
-            ids = [spec.get("dataset"), spec.get("municipality_dataset", "paavo-2019")]
+            ids = [spec.get("dataset"), _municipality_dataset(spec)]
             for ds in filter(None, ids):
                 if ds in catalog.datasets:
                     files |= {raw / f.path for f in catalog[ds].files}
@@ -584,14 +592,14 @@ def _load(cfg, path, catalog, raw, cities, mirror, auto_fetch) -> Network:
             )
         defs[gname] = GroupDefinition.from_dict(gname, spec)
 
-    wanted = list(cfg["cities"]) if cities is None else list(cities)
-    for c in wanted:
+    for c in cities or []:
         if c not in cfg["cities"]:
             raise ConfigError(
                 f"unknown city {c!r}; the network has {sorted(cfg['cities'])}",
                 file=path,
                 key="cities",
             )
+    wanted = [c for c in cfg["cities"] if cities is None or c in set(cities)]
 
     all_areas, all_pop, reports, unmatched, city_objs = [], [], {}, [], {}
     cache: dict = {}

@@ -1,6 +1,7 @@
 """Figures of the workbench (matplotlib/seaborn), one module per family of results.
 
-Every figure has a title, labelled axes with units and a source line (:func:`add_source`).
+Every figure has a title, labelled axes with units and a source line (:func:`add_source`);
+:func:`panel_grid` lays out small multiples.
 
 - :mod:`~compare.plots.indicators` -- one figure per index family, neighbourhood maps
 - :mod:`~compare.plots.maps` -- choropleth and category maps with covered areas outlined
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 
-from compare.plots._style import add_source
+from compare.plots._style import add_source, panel_grid
 
 _LAZY = {
     "indicators": [
@@ -43,7 +44,7 @@ _LAZY = {
 }
 _WHERE = {name: module for module, names in _LAZY.items() for name in names}
 
-__all__ = ["add_source", *_WHERE]
+__all__ = ["add_source", "panel_grid", *_WHERE]
 
 
 def __getattr__(name: str):

@@ -1,8 +1,10 @@
-"""Shared figure conventions: the source/attribution line under every figure."""
+"""Shared figure conventions: the source/attribution line under every figure, panel grids."""
 
 from __future__ import annotations
 
-__all__ = ["add_source"]
+import math
+
+__all__ = ["add_source", "panel_grid"]
 
 
 def add_source(fig, text: str, *, fontsize: float = 7.5) -> None:
@@ -24,3 +26,56 @@ def add_source(fig, text: str, *, fontsize: float = 7.5) -> None:
     >>> add_source(fig, "Source: example")
     """
     fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=fontsize, color="0.35")
+
+
+def panel_grid(
+    n: int,
+    *,
+    ncols: int,
+    panel_size: tuple[float, float],
+    extra_height: float = 0.6,
+    **subplots_kw,
+):
+    """Figure with ``n`` panels on a grid at most ``ncols`` wide; cells left over are hidden.
+
+    Parameters
+    ----------
+    n : int
+        Number of panels (at least 1).
+    ncols : int
+        Largest number of columns (fewer when ``n`` is smaller).
+    panel_size : (float, float)
+        Width and height of one panel in inches.
+    extra_height : float, optional
+        Inches added to the figure height for a title and a source line.
+    **subplots_kw
+        Passed to :func:`matplotlib.pyplot.subplots` (``sharey``, ``subplot_kw`` ...).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    axes : list of matplotlib.axes.Axes
+        The ``n`` panels, row by row.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> fig, axes = panel_grid(5, ncols=3, panel_size=(4, 3))
+    >>> len(axes), len(fig.axes), sum(ax.get_visible() for ax in fig.axes)
+    (5, 6, 5)
+    """
+    import matplotlib.pyplot as plt
+
+    if n < 1:
+        raise ValueError(f"a panel grid needs at least one panel, got n={n}")
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    width, height = panel_size
+    fig, grid = plt.subplots(
+        nrows, ncols, figsize=(width * ncols, height * nrows + extra_height), squeeze=False, **subplots_kw
+    )
+    cells = list(grid.flat)
+    for ax in cells[n:]:
+        ax.set_visible(False)
+    return fig, cells[:n]

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from compare.plots._style import add_source
+from compare.plots._style import add_source, panel_grid
 
 __all__ = [
     "SCORE_SOURCE",
@@ -81,19 +81,9 @@ def plot_radar(
     k = len(labels)
     angles = np.linspace(0, 2 * np.pi, k, endpoint=False)
     closed = np.append(angles, angles[0])
-    n = len(m)
-    ncols = min(ncols, n)
-    nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(
-        nrows,
-        ncols,
-        subplot_kw={"projection": "polar"},
-        figsize=(4.4 * ncols, 4.4 * nrows + 0.6),
-        squeeze=False,
-    )
+    fig, axes = panel_grid(len(m), ncols=ncols, panel_size=(4.4, 4.4), subplot_kw={"projection": "polar"})
     colors = plt.get_cmap("tab10")
-    for i, (city, row) in enumerate(m.iterrows()):
-        ax = axes[i // ncols][i % ncols]
+    for i, (ax, (city, row)) in enumerate(zip(axes, m.iterrows(), strict=True)):
         vals = row.to_numpy(dtype=float)
         vals_c = np.append(vals, vals[0])
         ax.plot(closed, vals_c, color=colors(i % 10), lw=2)
@@ -105,8 +95,6 @@ def plot_radar(
         ax.set_yticklabels(["1", "2", "3", "4"], fontsize=7, color="0.4")
         ax.set_rlabel_position(90)
         ax.set_title(str(city).title(), fontsize=11, pad=14)
-    for j in range(n, nrows * ncols):
-        axes[j // ncols][j % ncols].set_visible(False)
     fig.suptitle(
         title + "\nradial axis: maturity score, 0 = absent ... 4 = evaluated and adaptive "
         "(mean of criterion scores)",
@@ -330,12 +318,8 @@ def plot_covered_vs_rest(
         raise ValueError(f"indicator {indicator!r} not in the table")
     cities = list(dict.fromkeys(t["city"]))
     ncols = min(ncols, len(cities))
-    nrows = int(np.ceil(len(cities) / ncols))
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows + 0.6), squeeze=False, sharey=True
-    )
-    for i, city in enumerate(cities):
-        ax = axes[i // ncols][i % ncols]
+    fig, axes = panel_grid(len(cities), ncols=ncols, panel_size=(4.2, 3.4), sharey=True)
+    for i, (ax, city) in enumerate(zip(axes, cities, strict=True)):
         c = t[t["city"] == city].sort_values("period")
         ax.plot(c["period"], c["covered_mean"], marker="o", label="areas under the model")
         ax.plot(c["period"], c["rest_mean"], marker="s", ls="--", label="rest of the city")
@@ -344,9 +328,7 @@ def plot_covered_vs_rest(
         if i % ncols == 0:
             ax.set_ylabel(_wrap(f"{indicator} ({unit})" if unit else indicator, 30))
         ax.tick_params(axis="x", labelrotation=45)
-    for j in range(len(cities), nrows * ncols):
-        axes[j // ncols][j % ncols].set_visible(False)
-    axes[0][0].legend(fontsize=8)
+    axes[0].legend(fontsize=8)
     fig.suptitle(title or f"{indicator}: areas under each governance model vs rest of the city")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     add_source(fig, source)

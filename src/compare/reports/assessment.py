@@ -121,6 +121,16 @@ def _close(fig):
     return fig
 
 
+def _finish_grid(fig, title: str, source: str):
+    """Title a panel grid, leave room for its source line, write it and close the figure."""
+    from compare.plots import add_source
+
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout(rect=_source_rect(fig, source))
+    add_source(fig, source)
+    return _close(fig)
+
+
 def _period_x(periods: pd.Series) -> pd.Series:
     s = periods.astype(str)
     year = s.str.slice(0, 4).astype(int)
@@ -430,7 +440,7 @@ def fig_index_trends(a: CityAssessment, index: str = "dissimilarity"):
     """
     import matplotlib.pyplot as plt
 
-    from compare.plots import add_source
+    from compare.plots import panel_grid
 
     t = a.panel[(a.panel["index"] == index) & a.panel["value"].notna()].copy()
     defs = [d.name for d in a.network.definitions_for(a.city)]
@@ -438,15 +448,13 @@ def fig_index_trends(a: CityAssessment, index: str = "dissimilarity"):
     if not defs:
         raise DataError(f"no {index} values for the city's group definitions", column="index")
     t["x"] = _period_x(t["period"])
-    ncols = min(3, len(defs))
-    nrows = int(np.ceil(len(defs) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.3 * nrows + 0.6), squeeze=False)
+    fig, axes = panel_grid(len(defs), ncols=3, panel_size=(4.2, 3.3))
     palette = plt.get_cmap("tab10")
     cities = [a.city, *a.peers]
     pop = a.network.population
     vint = pop[pop["city"] == a.city].groupby("period")["vintage"].first().sort_index()
     breaks = [p for prev, p in zip(vint.index[:-1], vint.index[1:], strict=False) if vint[prev] != vint[p]]
-    for ax, d in zip(axes.flat, defs, strict=False):
+    for ax, d in zip(axes, defs, strict=True):
         sub = t[t["group_definition"] == d]
         for i, c in enumerate(cities):
             s = sub[sub["city"] == c].sort_values("x")
@@ -480,12 +488,7 @@ def fig_index_trends(a: CityAssessment, index: str = "dissimilarity"):
         ax.set_ylabel(INDEX_LABELS.get(index, index))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
-    for ax in list(axes.flat)[len(defs) :]:
-        ax.set_visible(False)
-    fig.suptitle(f"{INDEX_LABELS.get(index, index)}: {a.name} against its peers", fontsize=11)
-    fig.tight_layout(rect=_source_rect(fig, a.source_line))
-    add_source(fig, a.source_line)
-    return _close(fig)
+    return _finish_grid(fig, f"{INDEX_LABELS.get(index, index)}: {a.name} against its peers", a.source_line)
 
 
 def _map_areas(a: CityAssessment):
@@ -624,18 +627,14 @@ def fig_outcomes(a: CityAssessment):
     --------
     >>> fig_outcomes(a)  # doctest: +SKIP
     """
-    import matplotlib.pyplot as plt
-
-    from compare.plots import add_source
+    from compare.plots import panel_grid
 
     t = outcomes_table(a)
     if t.empty:
         raise DataError("no covered areas to compare", column="covered_areas")
     inds = list(dict.fromkeys(t["indicator"]))
-    ncols = min(3, len(inds))
-    nrows = int(np.ceil(len(inds) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.2 * nrows + 0.6), squeeze=False)
-    for ax, ind in zip(axes.flat, inds, strict=False):
+    fig, axes = panel_grid(len(inds), ncols=3, panel_size=(4.2, 3.2))
+    for ax, ind in zip(axes, inds, strict=True):
         s = t[t["indicator"] == ind].copy()
         s["x"] = _period_x(s["period"])
         s = s.sort_values("x")
@@ -646,12 +645,7 @@ def fig_outcomes(a: CityAssessment):
         ax.set_ylabel("Share of the reference population (%)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
-    for ax in list(axes.flat)[len(inds) :]:
-        ax.set_visible(False)
-    fig.suptitle(f"{a.name}: covered areas against the rest of the city", fontsize=11)
-    fig.tight_layout(rect=_source_rect(fig, a.source_line))
-    add_source(fig, a.source_line)
-    return _close(fig)
+    return _finish_grid(fig, f"{a.name}: covered areas against the rest of the city", a.source_line)
 
 
 def practices_table(a: CityAssessment, role: str = "given") -> pd.DataFrame:

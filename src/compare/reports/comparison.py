@@ -11,7 +11,6 @@ import html as _html
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from compare.errors import DataError
@@ -19,8 +18,8 @@ from compare.reports.assessment import (
     INDEX_LABELS,
     TREND_INDICES,
     _close,
+    _finish_grid,
     _period_x,
-    _source_rect,
 )
 
 __all__ = [
@@ -287,18 +286,16 @@ def fig_index_panel(v: NetworkComparison, index: str = "dissimilarity"):
     """
     import matplotlib.pyplot as plt
 
-    from compare.plots import add_source
+    from compare.plots import panel_grid
 
     t = v.panel[(v.panel["index"] == index) & v.panel["value"].notna()].copy()
     if t.empty:
         raise DataError(f"no {index} values in the panel", column="index")
     t["x"] = _period_x(t["period"])
     defs = list(dict.fromkeys(t["group_definition"]))
-    ncols = min(4, len(defs))
-    nrows = int(np.ceil(len(defs) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.8 * ncols, 3.2 * nrows + 0.8), squeeze=False)
+    fig, axes = panel_grid(len(defs), ncols=4, panel_size=(3.8, 3.2), extra_height=0.8)
     colour = {c: plt.get_cmap("tab10")(i) for i, c in enumerate(v.cities)}
-    for ax, d in zip(axes.flat, defs, strict=False):
+    for ax, d in zip(axes, defs, strict=True):
         for c, s in t[t["group_definition"] == d].groupby("city"):
             s = s.sort_values("x")
             ax.plot(s["x"], s["value"], marker=".", color=colour.get(c), label=v.name(c))
@@ -307,12 +304,7 @@ def fig_index_panel(v: NetworkComparison, index: str = "dissimilarity"):
         ax.set_ylabel(INDEX_LABELS.get(index, index))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
-    for ax in list(axes.flat)[len(defs) :]:
-        ax.set_visible(False)
-    fig.suptitle(f"{INDEX_LABELS.get(index, index)} by city and group definition", fontsize=11)
-    fig.tight_layout(rect=_source_rect(fig, v.source_line))
-    add_source(fig, v.source_line)
-    return _close(fig)
+    return _finish_grid(fig, f"{INDEX_LABELS.get(index, index)} by city and group definition", v.source_line)
 
 
 def model_types(v: NetworkComparison) -> pd.DataFrame:

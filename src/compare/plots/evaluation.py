@@ -20,6 +20,27 @@ __all__ = [
 _DEFAULT_SOURCE = "Estimates: compare.evaluation"
 
 
+def _figure_axes(ax=None):
+    """The figure of ``ax``, or a new figure with one axes of the size every figure here has."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        return plt.subplots(figsize=(7.5, 4.5))
+    return ax.figure, ax
+
+
+def _finish(fig, ax, xlabel, ylabel, title, source, *, legend=True, bottom=0.15):
+    """Axis labels, title, legend, room for the source line and the line itself."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if legend:
+        ax.legend(loc="best", fontsize=8, frameon=False)
+    fig.subplots_adjust(bottom=bottom)
+    add_source(fig, source or _DEFAULT_SOURCE)
+    return fig
+
+
 def _event_table(result) -> tuple[pd.DataFrame, str]:
     if isinstance(result, pd.DataFrame):
         return result, "event study"
@@ -72,14 +93,9 @@ def plot_event_study(
     ...     "conf_low": [-0.3, 0.0, -1.5, -1.8], "conf_high": [0.5, 0.0, -0.5, -0.6]})
     >>> fig = plot_event_study(table, title="Example")
     """
-    import matplotlib.pyplot as plt
-
     table, method = _event_table(result)
     table = table.sort_values("event_time")
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    else:
-        fig = ax.figure
+    fig, ax = _figure_axes(ax)
     e = table["event_time"].to_numpy(dtype=float)
     est = table["estimate"].to_numpy(dtype=float)
     pre = e < 0
@@ -104,16 +120,11 @@ def plot_event_study(
         ax.plot(e, est, "o-", color="#c44e52", label="estimate")
     ax.axhline(0, color="0.3", lw=0.8)
     ax.axvline(-0.5, color="0.3", lw=0.8, ls="--")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
     ax.set_xticks(np.unique(e))
     pt = getattr(result, "pretrend", None) or getattr(getattr(result, "result", None), "pretrend", None)
     subtitle = f" (pre-trend test p = {pt['p_value']:.3f})" if pt else ""
-    ax.set_title(title or f"Event study: {method}{subtitle}")
-    ax.legend(loc="best", fontsize=8, frameon=False)
-    fig.subplots_adjust(bottom=0.18)
-    add_source(fig, source or _DEFAULT_SOURCE)
-    return fig
+    title = title or f"Event study: {method}{subtitle}"
+    return _finish(fig, ax, xlabel, ylabel, title, source, bottom=0.18)
 
 
 def plot_synth_path(
@@ -147,13 +158,8 @@ def plot_synth_path(
     ...     "synthetic": [1.0, 2.0, 3.0], "gap": [0.0, 0.0, 1.0], "post": [False, False, True]})
     >>> fig = plot_synth_path(SimpleNamespace(path=path), title="Example")
     """
-    import matplotlib.pyplot as plt
-
     path = result.path
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    else:
-        fig = ax.figure
+    fig, ax = _figure_axes(ax)
     ax.plot(path["time"], path["treated"], color="black", lw=2, label=treated_label)
     ax.plot(
         path["time"],
@@ -164,13 +170,8 @@ def plot_synth_path(
         label=f"synthetic {treated_label}",
     )
     _start_line(ax, path)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title or f"Synthetic control: {treated_label} and its synthetic counterpart")
-    ax.legend(loc="best", fontsize=8, frameon=False)
-    fig.subplots_adjust(bottom=0.15)
-    add_source(fig, source or _DEFAULT_SOURCE)
-    return fig
+    title = title or f"Synthetic control: {treated_label} and its synthetic counterpart"
+    return _finish(fig, ax, xlabel, ylabel, title, source)
 
 
 def _start_line(ax, path: pd.DataFrame) -> None:
@@ -213,22 +214,13 @@ def plot_synth_gap(
     ...     "synthetic": [1.0, 2.0, 3.0], "gap": [0.0, 0.0, 1.0], "post": [False, False, True]})
     >>> fig = plot_synth_gap(SimpleNamespace(path=path), title="Example")
     """
-    import matplotlib.pyplot as plt
-
     path = result.path
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    else:
-        fig = ax.figure
+    fig, ax = _figure_axes(ax)
     ax.plot(path["time"], path["gap"], color="black", lw=2)
     ax.axhline(0, color="0.3", lw=0.8)
     _start_line(ax, path)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title or "Synthetic control: gap between treated unit and synthetic control")
-    fig.subplots_adjust(bottom=0.15)
-    add_source(fig, source or _DEFAULT_SOURCE)
-    return fig
+    title = title or "Synthetic control: gap between treated unit and synthetic control"
+    return _finish(fig, ax, xlabel, ylabel, title, source, legend=False)
 
 
 def plot_placebos(
@@ -271,8 +263,6 @@ def plot_placebos(
     >>> res = SimpleNamespace(placebo=plc, placebo_stats=stats, p_value_placebo=0.5)
     >>> fig = plot_placebos(res, title="Example")
     """
-    import matplotlib.pyplot as plt
-
     if getattr(result, "placebo", None) is None:
         raise ValueError("the result has no placebos; fit SyntheticControl with placebo=True")
     plc, stats = result.placebo, result.placebo_stats
@@ -281,10 +271,7 @@ def plot_placebos(
     if max_pre_rmspe_ratio is not None:
         limit = max_pre_rmspe_ratio * float(stats.loc[stats["is_treated"], "pre_rmspe"].iloc[0])
     keep = stats if limit is None else stats[stats["pre_rmspe"] <= limit]
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    else:
-        fig = ax.figure
+    fig, ax = _figure_axes(ax)
     for u in keep["unit"]:
         if u == treated:
             continue
@@ -295,14 +282,9 @@ def plot_placebos(
     ax.plot([], [], color="0.7", lw=1, label=f"placebos ({len(keep) - 1})")
     ax.axhline(0, color="0.3", lw=0.8)
     _start_line(ax, g.rename(columns={"gap": "_"}))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
     p = getattr(result, "p_value_placebo", float("nan"))
-    ax.set_title(title or f"Placebo-in-space gaps (permutation p = {p:.3f})")
-    ax.legend(loc="best", fontsize=8, frameon=False)
-    fig.subplots_adjust(bottom=0.15)
-    add_source(fig, source or _DEFAULT_SOURCE)
-    return fig
+    title = title or f"Placebo-in-space gaps (permutation p = {p:.3f})"
+    return _finish(fig, ax, xlabel, ylabel, title, source)
 
 
 def action_figures(

@@ -10,6 +10,7 @@ choices (which period to map, which peers share a group definition) of a report.
 from __future__ import annotations
 
 import html as _html
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,8 +102,6 @@ class CityAssessment:
         files = self.network.files
         ids = list(dict.fromkeys(files.loc[files["city"] == self.city, "dataset"].dropna()))
         cites = [self.network.catalog[i].citation for i in ids if i in self.network.catalog.datasets]
-        import textwrap
-
         text = " ".join(cites) or "Source: see the data sources section."
         return "\n".join(textwrap.wrap(text, 150))
 
@@ -135,6 +134,29 @@ def _period_x(periods: pd.Series) -> pd.Series:
     s = periods.astype(str)
     year = s.str.slice(0, 4).astype(int)
     return year + np.where(s.str.endswith("H2"), 0.5, 0.0)
+
+
+def _boundary_breaks(network, city: str) -> list[str]:
+    """Periods from which a city's areas lie on new boundaries (the area vintage changes)."""
+    pop = network.population
+    vint = pop[pop["city"] == city].groupby("period")["vintage"].first().sort_index()
+    return [p for prev, p in zip(vint.index[:-1], vint.index[1:], strict=False) if vint[prev] != vint[p]]
+
+
+def _mark_breaks(ax, breaks: list[str], name: str, colour="0.4") -> None:
+    """Dashed line before each boundary break, labelled with the city's name."""
+    for b in breaks:
+        x = float(_period_x(pd.Series([b])).iloc[0]) - 0.25
+        ax.axvline(x, color=colour, ls="--", lw=0.9)
+        ax.annotate(
+            f"{name}: new area\nboundaries",
+            (x, 0.98),
+            xycoords=("data", "axes fraction"),
+            fontsize=6.5,
+            ha="right",
+            va="top",
+            color="0.3",
+        )
 
 
 def _choose_map_period(local: pd.DataFrame, covered: list[str]) -> str | None:
@@ -451,9 +473,7 @@ def fig_index_trends(a: CityAssessment, index: str = "dissimilarity"):
     fig, axes = panel_grid(len(defs), ncols=3, panel_size=(4.2, 3.3))
     palette = plt.get_cmap("tab10")
     cities = [a.city, *a.peers]
-    pop = a.network.population
-    vint = pop[pop["city"] == a.city].groupby("period")["vintage"].first().sort_index()
-    breaks = [p for prev, p in zip(vint.index[:-1], vint.index[1:], strict=False) if vint[prev] != vint[p]]
+    breaks = _boundary_breaks(a.network, a.city)
     for ax, d in zip(axes, defs, strict=True):
         sub = t[t["group_definition"] == d]
         for i, c in enumerate(cities):
@@ -470,20 +490,10 @@ def fig_index_trends(a: CityAssessment, index: str = "dissimilarity"):
                 label=a.network.cities[c].name,
                 zorder=3 if main else 2,
             )
-        for b in breaks:
-            x = float(_period_x(pd.Series([b])).iloc[0]) - 0.25
-            ax.axvline(x, color="0.4", ls="--", lw=0.9)
-            ax.annotate(
-                f"{a.name}: new area\nboundaries",
-                (x, 0.98),
-                xycoords=("data", "axes fraction"),
-                fontsize=6.5,
-                ha="right",
-                va="top",
-                color="0.3",
-            )
+        _mark_breaks(ax, breaks, a.name)
         gd = a.network.group_definitions[d]
-        ax.set_title(f"{d.replace('_', ' ')} ({gd.group} / {gd.total})", fontsize=9)
+        title = f"{d.replace('_', ' ')} ({gd.group} / {gd.total})"
+        ax.set_title(textwrap.fill(title, 50), fontsize=9)  # long variable names stay inside the figure
         ax.set_xlabel("Year")
         ax.set_ylabel(INDEX_LABELS.get(index, index))
         ax.grid(alpha=0.3)

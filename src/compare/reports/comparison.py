@@ -17,8 +17,10 @@ from compare.errors import DataError
 from compare.reports.assessment import (
     INDEX_LABELS,
     TREND_INDICES,
+    _boundary_breaks,
     _close,
     _finish_grid,
+    _mark_breaks,
     _period_x,
 )
 
@@ -280,6 +282,9 @@ def index_panel_table(v: NetworkComparison, index: str = "dissimilarity") -> pd.
 def fig_index_panel(v: NetworkComparison, index: str = "dissimilarity"):
     """Index over time for every city, one panel per group definition.
 
+    A dashed line in a city's colour marks where its areas change boundaries (values on the two
+    sides are not comparable).
+
     Examples
     --------
     >>> fig_index_panel(v)  # doctest: +SKIP
@@ -295,10 +300,12 @@ def fig_index_panel(v: NetworkComparison, index: str = "dissimilarity"):
     defs = list(dict.fromkeys(t["group_definition"]))
     fig, axes = panel_grid(len(defs), ncols=4, panel_size=(3.8, 3.2), extra_height=0.8)
     colour = {c: plt.get_cmap("tab10")(i) for i, c in enumerate(v.cities)}
+    breaks = {c: _boundary_breaks(v.network, c) for c in v.cities}
     for ax, d in zip(axes, defs, strict=True):
         for c, s in t[t["group_definition"] == d].groupby("city"):
             s = s.sort_values("x")
             ax.plot(s["x"], s["value"], marker=".", color=colour.get(c), label=v.name(c))
+            _mark_breaks(ax, breaks.get(c, []), v.name(c), colour=colour.get(c))
         ax.set_title(d.replace("_", " "), fontsize=9)
         ax.set_xlabel("Year")
         ax.set_ylabel(INDEX_LABELS.get(index, index))

@@ -1,0 +1,38 @@
+"""Figures of the network comparison computed on the real example network."""
+
+import warnings
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    from compare.reports.comparison import load_comparison
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # Vantaa's unmatched postal code, tested elsewhere
+        return load_comparison("helsinki-berlin")
+
+
+def test_berlins_2021_boundary_change_is_found_from_the_area_vintages(comparison):
+    from compare.reports.assessment import _boundary_breaks
+
+    assert _boundary_breaks(comparison.network, "berlin") == ["2021-H1"]
+    assert _boundary_breaks(comparison.network, "vantaa") == []
+
+
+def test_index_panel_marks_a_boundary_change_only_where_the_city_is_drawn(comparison):
+    from compare.reports.comparison import fig_index_panel
+
+    fig = fig_index_panel(comparison, "dissimilarity")
+    panels = {ax.get_title(): ax for ax in fig.axes if ax.get_visible()}
+    labels = {t: [a.get_text() for a in ax.texts] for t, ax in panels.items()}
+    assert labels["foreigners"] == ["Berlin: new area\nboundaries"]
+    assert labels["migration background"] == ["Berlin: new area\nboundaries"]
+    assert labels["low income"] == []  # Berlin publishes no income classes
+    # the dashed line sits a quarter year before the first period on the new boundaries
+    dashed = [ln for ln in panels["foreigners"].lines if ln.get_linestyle() == "--"]
+    assert len(dashed) == 1 and dashed[0].get_xdata()[0] == pytest.approx(2021 - 0.25)

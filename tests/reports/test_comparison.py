@@ -18,10 +18,11 @@ def comparison():
 
 
 def test_berlins_2021_boundary_change_is_found_from_the_area_vintages(comparison):
-    from compare.reports.assessment import _boundary_breaks
+    from compare.plots import vintage_breaks
 
-    assert _boundary_breaks(comparison.network, "berlin") == ["2021-H1"]
-    assert _boundary_breaks(comparison.network, "vantaa") == []
+    panel = comparison.panel[comparison.panel["index"] == "dissimilarity"]
+    # the only change: Berlin between 2020-H2 (planning areas) and 2021-H1 (forecast areas)
+    assert vintage_breaks(panel) == [("berlin", pytest.approx(2021 - 0.25))]
 
 
 def test_index_panel_marks_a_boundary_change_only_where_the_city_is_drawn(comparison):

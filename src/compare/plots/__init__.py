@@ -24,6 +24,8 @@ _LAZY = {
         "plot_index_family",
         "plot_local_family",
         "plot_decomposition",
+        "period_position",
+        "vintage_breaks",
     ],
     "maps": ["plot_choropleth", "plot_categories", "class_breaks", "add_scale_bar"],
     "governance": [

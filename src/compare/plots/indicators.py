@@ -18,7 +18,13 @@ import pandas as pd
 from compare.errors import DataError
 from compare.plots._style import add_source
 
-__all__ = ["period_position", "plot_index_family", "plot_decomposition", "plot_local_family"]
+__all__ = [
+    "period_position",
+    "vintage_breaks",
+    "plot_index_family",
+    "plot_decomposition",
+    "plot_local_family",
+]
 
 _LABELS = {
     "dissimilarity": "Dissimilarity D",
@@ -127,7 +133,7 @@ def plot_index_family(
     colour = {c: palette(i % 10) for i, c in enumerate(city_list)}
     style = {g: _STYLES[i % len(_STYLES)] for i, g in enumerate(gd_list)}
     has_ci = {"ci_low", "ci_high"} <= set(data.columns)
-    breaks = _vintage_breaks(data)
+    breaks = vintage_breaks(data)
     for ax, index in zip(axes.flat, indices, strict=False):
         for city, xb in breaks:
             ax.axvline(xb, color=colour[city], ls=(0, (1, 3)), lw=1.0, alpha=0.8)
@@ -175,8 +181,27 @@ def plot_index_family(
     return fig
 
 
-def _vintage_breaks(data: pd.DataFrame) -> list[tuple[str, float]]:
-    """(city, x) midway between periods where a city's boundary vintage changes."""
+def vintage_breaks(data: pd.DataFrame) -> list[tuple[str, float]]:
+    """Where a city's areas change boundaries: ``(city, x)`` midway between the two periods.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Tidy frame with ``city``, ``period`` and ``vintage`` (e.g. an index panel); without
+        ``vintage`` there is no break to find.
+
+    Returns
+    -------
+    list of (str, float)
+        City and time position (:func:`period_position`) of each change, for a vertical line.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"city": "b", "period": ["2020-H1", "2020-H2", "2021-H1"],
+    ...     "vintage": ["lor-2006", "lor-2006", "lor-2021"]})
+    >>> vintage_breaks(d)
+    [('b', 2020.75)]
+    """
     if "vintage" not in data.columns:
         return []
     out = []
@@ -185,7 +210,7 @@ def _vintage_breaks(data: pd.DataFrame) -> list[tuple[str, float]]:
         g = g.assign(_x=period_position(g["period"].to_numpy())).sort_values("_x")
         change = g["vintage"].to_numpy()[1:] != g["vintage"].to_numpy()[:-1]
         xs = g["_x"].to_numpy()
-        out += [(city, (xs[i] + xs[i + 1]) / 2) for i in np.flatnonzero(change)]
+        out += [(city, float((xs[i] + xs[i + 1]) / 2)) for i in np.flatnonzero(change)]
     return out
 
 

@@ -14,10 +14,10 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from compare.errors import DataError
+from compare.plots.indicators import period_position, vintage_breaks
 
 __all__ = [
     "TREND_INDICES",
@@ -130,23 +130,9 @@ def _finish_grid(fig, title: str, source: str):
     return _close(fig)
 
 
-def _period_x(periods: pd.Series) -> pd.Series:
-    s = periods.astype(str)
-    year = s.str.slice(0, 4).astype(int)
-    return year + np.where(s.str.endswith("H2"), 0.5, 0.0)
-
-
-def _boundary_breaks(network, city: str) -> list[str]:
-    """Periods from which a city's areas lie on new boundaries (the area vintage changes)."""
-    pop = network.population
-    vint = pop[pop["city"] == city].groupby("period")["vintage"].first().sort_index()
-    return [p for prev, p in zip(vint.index[:-1], vint.index[1:], strict=False) if vint[prev] != vint[p]]
-
-
-def _mark_breaks(ax, breaks: list[str], name: str, colour="0.4") -> None:
-    """Dashed line before each boundary break, labelled with the city's name."""
-    for b in breaks:
-        x = float(_period_x(pd.Series([b])).iloc[0]) - 0.25
+def _mark_breaks(ax, xs: list[float], name: str, colour="0.4") -> None:
+    """Dashed line at each boundary break (see :func:`compare.plots.vintage_breaks`), labelled."""
+    for x in xs:
         ax.axvline(x, color=colour, ls="--", lw=0.9)
         ax.annotate(
             f"{name}: new area\nboundaries",
@@ -469,11 +455,11 @@ def fig_index_trends(a: CityAssessment, index: str = "dissimilarity"):
     defs = [d for d in defs if d in set(t["group_definition"])]
     if not defs:
         raise DataError(f"no {index} values for the city's group definitions", column="index")
-    t["x"] = _period_x(t["period"])
+    t["x"] = period_position(t["period"])
     fig, axes = panel_grid(len(defs), ncols=3, panel_size=(4.2, 3.3))
     palette = plt.get_cmap("tab10")
     cities = [a.city, *a.peers]
-    breaks = _boundary_breaks(a.network, a.city)
+    breaks = [x for c, x in vintage_breaks(t) if c == a.city]
     for ax, d in zip(axes, defs, strict=True):
         sub = t[t["group_definition"] == d]
         for i, c in enumerate(cities):
@@ -646,7 +632,7 @@ def fig_outcomes(a: CityAssessment):
     fig, axes = panel_grid(len(inds), ncols=3, panel_size=(4.2, 3.2))
     for ax, ind in zip(axes, inds, strict=True):
         s = t[t["indicator"] == ind].copy()
-        s["x"] = _period_x(s["period"])
+        s["x"] = period_position(s["period"])
         s = s.sort_values("x")
         ax.plot(s["x"], 100 * s["covered_mean"], marker="o", lw=2, label="covered by the model")
         ax.plot(s["x"], 100 * s["rest_mean"], marker=".", lw=1.2, label="rest of the city")

@@ -14,14 +14,13 @@ from typing import Any
 import pandas as pd
 
 from compare.errors import DataError
+from compare.plots.indicators import period_position, vintage_breaks
 from compare.reports.assessment import (
     INDEX_LABELS,
     TREND_INDICES,
-    _boundary_breaks,
     _close,
     _finish_grid,
     _mark_breaks,
-    _period_x,
 )
 
 __all__ = [
@@ -296,11 +295,13 @@ def fig_index_panel(v: NetworkComparison, index: str = "dissimilarity"):
     t = v.panel[(v.panel["index"] == index) & v.panel["value"].notna()].copy()
     if t.empty:
         raise DataError(f"no {index} values in the panel", column="index")
-    t["x"] = _period_x(t["period"])
+    t["x"] = period_position(t["period"])
     defs = list(dict.fromkeys(t["group_definition"]))
     fig, axes = panel_grid(len(defs), ncols=4, panel_size=(3.8, 3.2), extra_height=0.8)
     colour = {c: plt.get_cmap("tab10")(i) for i, c in enumerate(v.cities)}
-    breaks = {c: _boundary_breaks(v.network, c) for c in v.cities}
+    breaks: dict[str, list[float]] = {}
+    for c, x in vintage_breaks(t):
+        breaks.setdefault(c, []).append(x)
     for ax, d in zip(axes, defs, strict=True):
         for c, s in t[t["group_definition"] == d].groupby("city"):
             s = s.sort_values("x")

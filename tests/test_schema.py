@@ -154,3 +154,83 @@ def test_schema_command_writes_a_json_schema(tmp_path):
     schema = json.loads(out)
     assert "cities" in schema["properties"]
     assert "paavo_pxweb" in out
+
+
+# ------------------------------------------------------------------ governance configs
+@pytest.fixture
+def gov(tmp_path):
+    import shutil
+
+    d = tmp_path / "governance"
+    shutil.copytree(data_dir() / "governance", d)
+    return d
+
+
+def _edit(p, change):
+    raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+    change(raw)
+    p.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change, key, expected",
+    [
+        (lambda r: r.update(programmes="URBACT"), "programmes", "expected a list, got str 'URBACT'"),
+        (lambda r: r.update(covered_area=[]), "covered_area", "did you mean 'covered_areas'?"),
+        (lambda r: r["sources"]["seed-proposal"].update(year="2019"), "sources.seed-proposal.year",
+         "expected an integer year, got str '2019'"),
+        (lambda r: r["actions"][0].update(target_areas="01200"), "actions[0].target_areas",
+         "expected a list, got str '01200'"),
+        (lambda r: r["actions"][0].update(target_areas=[]), "actions[0].target_areas", "non-empty list"),
+        (lambda r: r["claims"]["mandate"].update(confidnce="high"), "claims.mandate.confidnce",
+         "did you mean 'confidence'?"),
+        (lambda r: r["assessments"][0]["scores"]["cross_sector_group"].update(score="3"),
+         "assessments[0].scores.cross_sector_group.score", "expected an integer, got str '3'"),
+    ],
+)
+def test_profile_schema_errors_are_located(gov, change, key, expected):
+    from compare.governance import load_profile
+
+    p = gov / "vantaa.yml"
+    _edit(p, change)
+    with pytest.raises(ConfigError) as exc:
+        load_profile(p)
+    assert str(exc.value).startswith(f"{p}: {key}: "), str(exc.value)
+    assert expected in str(exc.value)
+
+
+def test_rubric_and_practice_schema_errors_are_located(tmp_path):
+    import shutil
+
+    from compare.governance import load_practices, load_rubric
+
+    r = tmp_path / "r.yml"
+    shutil.copy(data_dir() / "rubrics" / "area-governance-v1.yml", r)
+    _edit(r, lambda raw: raw["dimensions"][0]["criteria"][0].update(frameworks="uia-itd"))
+    with pytest.raises(ConfigError, match=r"dimensions\[0\]\.criteria\[0\]\.frameworks: expected a list"):
+        load_rubric(r)
+    d = tmp_path / "practices"
+    shutil.copytree(data_dir() / "practices", d)
+    _edit(d / "transfers.yml", lambda raw: raw["transfers"][0].update(year="2009"))
+    with pytest.raises(ConfigError, match=r"transfers\.yml: transfers\[0\]\.year: expected an integer year"):
+        load_practices(d)
+    _edit(d / "catalogue.yml", lambda raw: raw["practices"][0].update(theme=["x"]))
+    with pytest.raises(ConfigError, match=r"practices\[0\]\.theme: unknown key 'theme'; did you mean"):
+        load_practices(d)
+
+
+def test_report_parameters_are_checked_against_their_schema():
+    from compare.paths import project_root
+    from compare.reports import validate_parameters
+
+    nb = project_root() / "notebooks" / "city_assessment.ipynb"
+    with pytest.raises(ConfigError, match=r"periods\[0\]: expected a period label"):
+        validate_parameters(nb, {"city": "vantaa", "periods": ["2015-Q1"]})
+
+
+@pytest.mark.parametrize("kind", ["network", "profile", "rubric", "practices", "transfers",
+                                  "city-report-params"])
+def test_every_config_kind_has_a_json_schema(kind):
+    schema = json_schema(kind)
+    assert schema["type"] == "object" and schema["properties"]
+    assert schema.get("additionalProperties") is False

@@ -21,13 +21,13 @@ group definitions
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from compare._patterns import PERIOD_RE as _PERIOD
 from compare.errors import DataError
 
 __all__ = [
@@ -49,8 +49,6 @@ __all__ = [
 AREA_COLUMNS = ["city", "area_id", "area_name", "area_level", "vintage", "geometry"]
 POPULATION_COLUMNS = ["city", "area_id", "period", "variable", "count", "vintage"]
 METRIC_CRS = "EPSG:3035"
-
-_PERIOD = re.compile(r"^\d{4}(-H[12]|-\d{2})?$")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ def test_claim_with_quote_is_supported_and_keeps_the_quote():
 
 
 def test_unknown_confidence_level_is_rejected():
-    with pytest.raises(ConfigError, match="confidence 'sure'") as e:
+    expected = r"expected a confidence level \['low', 'medium', 'high'\], got str 'sure'"
+    with pytest.raises(ConfigError, match=expected) as e:
         parse_claim("m", {"value": 1, "confidence": "sure"}, _Ctx("f.yml", "claims.m"))
     assert e.value.key == "claims.m.confidence"
 

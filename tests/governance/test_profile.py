@@ -177,12 +177,12 @@ def test_evidence_citing_an_undeclared_source_is_rejected(profile_dir, edit_yaml
         (lambda r: r["claims"]["stage"].update(value="mature"), "stage 'mature'", "claims.stage.value"),
         (
             lambda r: r["leadership_group"]["members"][0].update(type="mayor"),
-            "member type 'mayor'",
+            "expected one of 'municipal_sector', .*, got str 'mayor'",
             "leadership_group.members[0].type",
         ),
         (
             lambda r: r["actions"][0].update(start_period="2015-Q1"),
-            "not a period label",
+            "expected a period label 'YYYY', .*, got str '2015-Q1'",
             "actions[0].start_period",
         ),
         (lambda r: r["claims"].update(budget={"value": 1}), "unknown claim 'budget'", "claims.budget"),

@@ -19,7 +19,6 @@ map area ids to their own start. The governance package is never imported here.
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from compare._patterns import PERIOD_RE as _PERIOD
 from compare.errors import ConfigError, DataError
 from compare.evaluation._common import (
     MIN_COMPARISON,
@@ -52,7 +52,7 @@ __all__ = [
 #: Columns of an outcome table.
 OUTCOME_COLUMNS = ["city", "area_id", "period", "value"]
 
-_PERIOD = re.compile(r"^\d{4}(-H[12]|-\d{2})?$")
+
 _METHODS = ("auto", "did_2x2", "twfe", "event_study", "staggered", "synth")
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from compare.errors import ConfigError
 from compare.paths import data_dir
 
@@ -59,7 +57,7 @@ def resolve_path(path, subdir: str) -> Path:
 
 
 def read_yaml(path) -> object:
-    """Read a YAML file with the safe loader; raise :class:`ConfigError` naming the file.
+    """Read a YAML file with :func:`compare.schema.load_yaml` (safe, bounded); errors name the file.
 
     Examples
     --------
@@ -69,14 +67,6 @@ def read_yaml(path) -> object:
     >>> read_yaml(p)
     {'a': 1}
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError("file not found; expected a YAML file", file=path)
-    try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"malformed YAML{where}: {problem}", file=path) from exc
+    from compare.schema import load_yaml
+
+    return load_yaml(path)

@@ -11,9 +11,10 @@ reports show it as unsupported.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from compare.errors import ConfigError
+from compare.schema import Location, check_keys, require_mapping, validate
+from compare.schema.governance import CONFIDENCE_LEVELS, SOURCE_KINDS, EvidenceConfig, SourceConfig
 
 __all__ = [
     "CONFIDENCE_LEVELS",
@@ -27,10 +28,6 @@ __all__ = [
     "parse_confidence",
 ]
 
-#: Ordered confidence levels (index = rank).
-CONFIDENCE_LEVELS: tuple[str, ...] = ("low", "medium", "high")
-#: Kinds of source a claim may cite.
-SOURCE_KINDS: tuple[str, ...] = ("document", "web", "interview", "dataset", "article")
 
 
 @dataclass(frozen=True)
@@ -105,39 +102,14 @@ class Claim:
         return tuple(dict.fromkeys(e.source.id for e in self.evidence))
 
 
-@dataclass
-class _Ctx:
-    """Where a value sits: file and dotted key, for error messages."""
-
-    file: object = None
-    key: str = ""
-    sources: Mapping[str, Source] = field(default_factory=dict)
-
-    def child(self, key) -> _Ctx:
-        sep = "" if isinstance(key, int) or not self.key else "."
-        k = f"[{key}]" if isinstance(key, int) else str(key)
-        return _Ctx(self.file, f"{self.key}{sep}{k}", self.sources)
-
-    def error(self, message: str) -> ConfigError:
-        return ConfigError(message, file=self.file, key=self.key or None)
+# The location helpers live in compare.schema (one place for every config); the private names
+# stay as aliases for code written against them.
+_Ctx = Location
+_require_mapping = require_mapping
+_check_keys = check_keys
 
 
-def _require_mapping(value, ctx: _Ctx, what: str) -> Mapping:
-    if not isinstance(value, Mapping):
-        raise ctx.error(f"expected a mapping ({what}), got {type(value).__name__}")
-    return value
-
-
-def _check_keys(value: Mapping, allowed: set[str], ctx: _Ctx, required: tuple[str, ...] = ()):
-    unknown = sorted(set(value) - allowed)
-    if unknown:
-        raise ctx.child(unknown[0]).error(f"unknown key {unknown[0]!r}; expected one of {sorted(allowed)}")
-    for key in required:
-        if value.get(key) in (None, ""):
-            raise ctx.child(key).error(f"missing required key {key!r}")
-
-
-def parse_confidence(value, ctx: _Ctx | None = None, default: str = "low") -> str:
+def parse_confidence(value, ctx: Location | None = None, default: str = "low") -> str:
     """Check a confidence level (``low``/``medium``/``high``).
 
     Examples
@@ -145,16 +117,13 @@ def parse_confidence(value, ctx: _Ctx | None = None, default: str = "low") -> st
     >>> parse_confidence("Medium")
     'medium'
     """
-    ctx = ctx or _Ctx()
+    ctx = ctx or Location()
     if value is None:
         return default
     v = str(value).strip().lower()
     if v not in CONFIDENCE_LEVELS:
         raise ctx.error(f"confidence {value!r} is not one of {list(CONFIDENCE_LEVELS)}")
     return v
-
-
-_SOURCE_KEYS = {"title", "publisher", "year", "url", "kind", "accessed", "language", "author"}
 
 
 def parse_sources(raw, file=None) -> dict[str, Source]:
@@ -166,39 +135,28 @@ def parse_sources(raw, file=None) -> dict[str, Source]:
     >>> s["a"].citation()
     'P (2019). T.'
     """
-    ctx = _Ctx(file, "sources")
+    ctx = Location(file, "sources")
     if raw is None:
         return {}
-    _require_mapping(raw, ctx, "source id -> title, publisher, year, url")
+    require_mapping(raw, ctx, "source id -> title, publisher, year, url")
     out: dict[str, Source] = {}
     for sid, spec in raw.items():
         c = ctx.child(str(sid))
-        _require_mapping(spec, c, "title, publisher, year, url, kind")
-        _check_keys(spec, _SOURCE_KEYS, c, required=("title",))
-        kind = str(spec.get("kind", "web"))
-        if kind not in SOURCE_KINDS:
-            raise c.child("kind").error(f"source kind {kind!r} is not one of {list(SOURCE_KINDS)}")
-        year = spec.get("year")
-        if year is not None and not isinstance(year, int):
-            raise c.child("year").error(f"year {year!r} is not an integer year")
-        publisher = str(spec.get("publisher", "") or spec.get("author", "") or "")
+        m = validate(SourceConfig, require_mapping(spec, c, "title, publisher, year, url, kind"), file, c.key)
         out[str(sid)] = Source(
             id=str(sid),
-            title=str(spec["title"]),
-            publisher=publisher,
-            year=year,
-            url=str(spec.get("url", "") or ""),
-            kind=kind,
-            accessed=str(spec.get("accessed", "") or ""),
-            language=str(spec.get("language", "") or ""),
+            title=m.title,
+            publisher=m.publisher or m.author,
+            year=m.year,
+            url=m.url,
+            kind=m.kind,
+            accessed=m.accessed,
+            language=m.language,
         )
     return out
 
 
-_EVIDENCE_KEYS = {"source", "quote", "paraphrase", "page", "date"}
-
-
-def parse_evidence(raw, ctx: _Ctx) -> tuple[Evidence, ...]:
+def parse_evidence(raw, ctx: Location) -> tuple[Evidence, ...]:
     """Parse a list of evidence items; each must cite a known source id."""
     if raw is None:
         return ()
@@ -211,9 +169,9 @@ def parse_evidence(raw, ctx: _Ctx) -> tuple[Evidence, ...]:
         c = ctx.child(i)
         if isinstance(item, str):
             item = {"source": item}
-        _require_mapping(item, c, "source, quote or paraphrase, page, date")
-        _check_keys(item, _EVIDENCE_KEYS, c, required=("source",))
-        sid = str(item["source"])
+        require_mapping(item, c, "source, quote or paraphrase, page, date")
+        m = validate(EvidenceConfig, item, c.file, c.key)
+        sid = m.source
         if sid not in ctx.sources:
             raise c.child("source").error(
                 f"unknown source {sid!r}; expected an id declared under 'sources' ({sorted(ctx.sources)})"
@@ -221,26 +179,25 @@ def parse_evidence(raw, ctx: _Ctx) -> tuple[Evidence, ...]:
         out.append(
             Evidence(
                 source=ctx.sources[sid],
-                quote=str(item.get("quote", "") or "").strip(),
-                paraphrase=str(item.get("paraphrase", "") or "").strip(),
-                page=str(item.get("page", "") or ""),
-                date=str(item.get("date", "") or ""),
+                quote=m.quote.strip(),
+                paraphrase=m.paraphrase.strip(),
+                page=m.page,
+                date=m.date,
             )
         )
     return tuple(out)
 
 
-_CLAIM_KEYS = {"value", "confidence", "evidence", "note", "to_be_verified"}
-
-
-def parse_claim(key: str, raw, ctx: _Ctx) -> Claim:
+def parse_claim(key: str, raw, ctx: Location) -> Claim:
     """Parse one claim: a mapping with ``value``, ``confidence``, ``evidence``, ``note``.
 
     A bare scalar is accepted as a value without evidence (an unsupported claim).
     """
     if not isinstance(raw, Mapping):
         return Claim(key=key, value=raw, confidence="low")
-    _check_keys(raw, _CLAIM_KEYS, ctx, required=("value",))
+    from compare.schema.governance import ClaimConfig
+
+    validate(ClaimConfig, raw, ctx.file, ctx.key)
     return Claim(
         key=key,
         value=raw["value"],

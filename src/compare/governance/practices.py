@@ -20,13 +20,15 @@ from compare.errors import ConfigError
 from compare.governance._io import read_yaml, resolve_path
 from compare.governance.evidence import (
     Evidence,
-    _check_keys,
-    _Ctx,
-    _require_mapping,
     parse_confidence,
     parse_evidence,
     parse_sources,
 )
+from compare.schema import Location as _Ctx
+from compare.schema import check_keys as _check_keys
+from compare.schema import require_mapping as _require_mapping
+from compare.schema import validate
+from compare.schema.governance import PracticeFileConfig
 
 __all__ = ["Practice", "Transfer", "PracticeCatalogue", "load_practices"]
 
@@ -251,6 +253,7 @@ def load_practices(directory=None, known_cities: Iterable[str] | None = None) ->
         if raw is None:
             continue
         _require_mapping(raw, ctx, "sources, cities, practices, transfers")
+        validate(PracticeFileConfig, raw, f)
         _check_keys(raw, {"sources", "cities", "practices", "transfers", "note"}, ctx)
         sources.update(parse_sources(raw.get("sources"), file=f))
         cities_raw = raw.get("cities") or {}

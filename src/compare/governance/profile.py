@@ -29,15 +29,16 @@ from compare.governance.evidence import (
     Claim,
     Evidence,
     Source,
-    _check_keys,
-    _Ctx,
-    _require_mapping,
     parse_claim,
     parse_confidence,
     parse_evidence,
     parse_sources,
 )
 from compare.governance.rubric import Rubric, load_rubric
+from compare.schema import PERIOD_RE, Location, validate
+from compare.schema import check_keys as _check_keys
+from compare.schema import require_mapping as _require_mapping
+from compare.schema.governance import MEMBER_TYPES, ProfileConfig
 
 __all__ = [
     "MEMBER_TYPES",
@@ -58,14 +59,6 @@ __all__ = [
     "actions_table",
 ]
 
-#: Types of member of an area leadership group.
-MEMBER_TYPES: tuple[str, ...] = (
-    "municipal_sector",
-    "public_authority",
-    "local_organisation",
-    "resident",
-    "business",
-)
 #: Stages of an area-based model.
 STAGES: tuple[str, ...] = ("pilot", "expanding", "mainstreamed")
 #: Claim keys a profile may record under ``claims:``.
@@ -83,7 +76,7 @@ CLAIM_KEYS: tuple[str, ...] = (
     "start_year",
 )
 
-_PERIOD = re.compile(r"^\d{4}(-H[12])?$")
+_PERIOD = PERIOD_RE
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 #: Area-id schemes with a known format; other schemes are not format-checked.
@@ -351,7 +344,7 @@ _TOP_KEYS = {
 }
 
 
-def _area_id(value, ctx: _Ctx) -> str:
+def _area_id(value, ctx: Location) -> str:
     if isinstance(value, bool) or not isinstance(value, str):
         raise ctx.error(
             f"area id {value!r} is a {type(value).__name__}; expected a quoted string "
@@ -362,7 +355,7 @@ def _area_id(value, ctx: _Ctx) -> str:
     return value.strip()
 
 
-def _period(value, ctx: _Ctx, required: bool) -> str | None:
+def _period(value, ctx: Location, required: bool) -> str | None:
     if value is None:
         if required:
             raise ctx.error("missing period; expected 'YYYY', 'YYYY-H1' or 'YYYY-H2'")
@@ -374,7 +367,7 @@ def _period(value, ctx: _Ctx, required: bool) -> str | None:
     return value
 
 
-def _parse_areas(raw, ctx: _Ctx) -> tuple[CoveredArea, ...]:
+def _parse_areas(raw, ctx: Location) -> tuple[CoveredArea, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -401,7 +394,7 @@ def _parse_areas(raw, ctx: _Ctx) -> tuple[CoveredArea, ...]:
     return tuple(out)
 
 
-def _parse_group(raw, ctx: _Ctx) -> tuple[str, tuple[Member, ...]]:
+def _parse_group(raw, ctx: Location) -> tuple[str, tuple[Member, ...]]:
     if raw is None:
         return "", ()
     _require_mapping(raw, ctx, "name, members")
@@ -428,7 +421,7 @@ def _parse_group(raw, ctx: _Ctx) -> tuple[str, tuple[Member, ...]]:
     return str(raw.get("name", "") or ""), tuple(members)
 
 
-def _parse_claims(raw, ctx: _Ctx) -> dict[str, Claim]:
+def _parse_claims(raw, ctx: Location) -> dict[str, Claim]:
     if raw is None:
         return {}
     _require_mapping(raw, ctx, "claim key -> value, confidence, evidence")
@@ -446,7 +439,7 @@ def _parse_claims(raw, ctx: _Ctx) -> dict[str, Claim]:
     return out
 
 
-def _parse_actions(raw, ctx: _Ctx, city: str) -> tuple[LocalAction, ...]:
+def _parse_actions(raw, ctx: Location, city: str) -> tuple[LocalAction, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -501,7 +494,7 @@ def _parse_actions(raw, ctx: _Ctx, city: str) -> tuple[LocalAction, ...]:
     return tuple(out)
 
 
-def _parse_assessment(raw, ctx: _Ctx, rubric: Rubric) -> Assessment | None:
+def _parse_assessment(raw, ctx: Location, rubric: Rubric) -> Assessment | None:
     if raw is None:
         return None
     if not isinstance(raw, list):
@@ -605,8 +598,9 @@ def load_profile(path, rubric: Rubric | str | Path | None = None, areas=None) ->
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
     raw = read_yaml(path)
-    ctx = _Ctx(path, "")
+    ctx = Location(path, "")
     _require_mapping(raw, ctx, "city, name, sources, covered_areas, leadership_group, claims")
+    validate(ProfileConfig, raw, path)  # structure: keys, types, periods, quoted ids; then references
     _check_keys(raw, _TOP_KEYS, ctx, required=("city", "name"))
     city = str(raw["city"])
     if city != path.stem:
@@ -614,7 +608,7 @@ def load_profile(path, rubric: Rubric | str | Path | None = None, areas=None) ->
             f"city id {city!r} does not match the file name {path.name!r}; expected {path.stem!r}"
         )
     sources = parse_sources(raw.get("sources"), file=path)
-    ctx = _Ctx(path, "", sources)
+    ctx = Location(path, "", sources)
     group_name, members = _parse_group(raw.get("leadership_group"), ctx.child("leadership_group"))
     programmes = raw.get("programmes") or []
     if not isinstance(programmes, list):

@@ -16,7 +16,11 @@ import pandas as pd
 
 from compare.errors import ConfigError
 from compare.governance._io import read_yaml, resolve_path
-from compare.governance.evidence import _check_keys, _Ctx, _require_mapping, parse_sources
+from compare.governance.evidence import parse_sources
+from compare.schema import Location, validate
+from compare.schema import check_keys as _check_keys
+from compare.schema import require_mapping as _require_mapping
+from compare.schema.governance import RubricConfig
 
 __all__ = [
     "MATURITY_SCALE",
@@ -147,7 +151,7 @@ class Rubric:
                 )
         return pd.DataFrame(rows)
 
-    def validate_score(self, value, ctx: _Ctx) -> int:
+    def validate_score(self, value, ctx: Location) -> int:
         """Check that ``value`` is an integer level of the scale."""
         if isinstance(value, bool) or not isinstance(value, int):
             raise ctx.error(f"score {value!r} is not an integer; expected one of {sorted(self.scale)}")
@@ -192,8 +196,9 @@ def load_rubric(path=None) -> Rubric:
             p = resolve_path(None, "rubrics") / p.name
         path = p
     raw = read_yaml(path)
-    ctx = _Ctx(path, "")
+    ctx = Location(path, "")
     _require_mapping(raw, ctx, "id, title, scale, frameworks, dimensions")
+    validate(RubricConfig, raw, path)
     _check_keys(raw, _TOP_KEYS, ctx, required=("id", "dimensions"))
 
     scale = dict(MATURITY_SCALE)

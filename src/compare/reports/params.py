@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from compare._patterns import PERIOD_RE as _PERIOD
 from compare.errors import ConfigError
 
 __all__ = ["notebook_parameters", "validate_parameters", "validate_city_parameters"]
 
-_PERIOD = re.compile(r"^\d{4}(-H[12]|-\d{2})?$")
+
 _TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list, "dict": dict}
 
 
@@ -129,7 +129,20 @@ def validate_parameters(notebook: str | Path, parameters: Mapping[str, Any]) -> 
                     key=name,
                 )
         merged[name] = value
+    model = _PARAMS_MODELS.get(Path(notebook).name)
+    if model is not None:  # the notebooks the workbench ships: their parameters' schema
+        from compare.schema import governance as g
+        from compare.schema import validate
+
+        validate(getattr(g, model), merged, notebook)
     return merged
+
+
+#: notebook file name -> its parameter model in :mod:`compare.schema.governance`
+_PARAMS_MODELS = {
+    "city_assessment.ipynb": "CityReportParams",
+    "network_comparison.ipynb": "ComparisonReportParams",
+}
 
 
 def validate_city_parameters(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
+from compare._patterns import PERIOD_EXPECTED, PERIOD_PATTERN, PERIOD_RE
 from compare.errors import ConfigError
 
 __all__ = [
@@ -34,9 +34,6 @@ __all__ = [
     "describe",
 ]
 
-#: The one period label pattern: ``YYYY``, ``YYYY-H1``/``YYYY-H2`` (half-years), ``YYYY-MM``.
-PERIOD_PATTERN = r"^\d{4}(-H[12]|-\d{2})?$"
-PERIOD_RE = re.compile(PERIOD_PATTERN)
 #: Most aliases (``*name``) a YAML document may use.
 MAX_YAML_ALIASES = 200
 #: Most nodes a YAML document may expand to once aliases are followed ("billion laughs" bound).
@@ -295,7 +292,7 @@ def _error_message(err: dict, model: type[BaseModel] | None) -> str:
         hint = did_you_mean(name, allowed)
         return f"unknown key {name!r}{hint or ';'} expected one of {allowed}"
     if typ == "missing":
-        return "missing required key"
+        return f"missing required key {str(err['loc'][-1])!r}" if err["loc"] else "missing required key"
     if typ == "value_error":
         return str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
     if typ == "literal_error":
@@ -378,14 +375,11 @@ def validate(model: type[BaseModel], data: Any, file=None, key: str = ""):
 # ---------------------------------------------------------------------------------------------
 # small shared types
 # ---------------------------------------------------------------------------------------------
-_PERIOD_EXPECTED = "a period label 'YYYY', 'YYYY-H1'/'YYYY-H2' or 'YYYY-MM'"
-
-
 def _check_period(v):
     if isinstance(v, int) and not isinstance(v, bool):
         v = str(v)
     if not isinstance(v, str) or not PERIOD_RE.match(v):
-        raise ValueError(f"expected {_PERIOD_EXPECTED}, got {describe(v)}")
+        raise ValueError(f"expected {PERIOD_EXPECTED}, got {describe(v)}")
     return v
 
 

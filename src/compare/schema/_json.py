@@ -32,7 +32,17 @@ def _network_schema_model() -> type[BaseModel]:
 
 
 def _kinds() -> dict[str, Any]:
-    return {"network": _network_schema_model}
+    from compare.schema import governance as g
+
+    return {
+        "network": _network_schema_model,
+        "profile": lambda: g.ProfileConfig,
+        "rubric": lambda: g.RubricConfig,
+        "practices": lambda: g.PracticeCatalogueConfig,
+        "transfers": lambda: g.TransfersConfig,
+        "city-report-params": lambda: g.CityReportParams,
+        "comparison-report-params": lambda: g.ComparisonReportParams,
+    }
 
 
 #: Config kinds :func:`json_schema` knows.

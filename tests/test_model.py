@@ -85,7 +85,7 @@ def test_group_larger_than_total_is_refused():
 
 def test_duplicate_population_row_is_refused():
     pop = _pop([("c", "0", "2015", "population", 1, "v"), ("c", "0", "2015", "population", 2, "v")])
-    with pytest.raises(DataError, match="duplicate rows"):
+    with pytest.raises(DataError, match=r"duplicate area id\(s\) \['0'\]"):
         validate_population(pop)
 
 

@@ -83,11 +83,17 @@ class ConfigError(DataError):
 class ChecksumError(DataError):
     """A downloaded or mirrored file does not have the sha256 recorded in the catalog."""
 
-    def __init__(self, path: str | Path, expected: str, actual: str):
-        super().__init__(
-            f"sha256 mismatch: expected {expected}, got {actual}; the file is not the one the "
-            "catalog records (corrupted copy or changed upstream). It was not installed.",
-            file=path,
-        )
+    def __init__(self, path: str | Path, expected: str, actual: str, *, when: str = "fetch"):
+        if when == "read":
+            what = (
+                "the file differs from the one data/catalog.yml records (changed or cut short "
+                "after it was fetched); it was not read. Restore it with `python -m compare data fetch`"
+            )
+        else:
+            what = (
+                "the file is not the one the catalog records (corrupted copy or changed upstream). "
+                "It was not installed."
+            )
+        super().__init__(f"sha256 mismatch: expected {expected}, got {actual}; {what}", file=path)
         self.expected = expected
         self.actual = actual

@@ -44,6 +44,9 @@ __all__ = [
     "period_year",
     "empty_population",
     "ImportReport",
+    "check_counts",
+    "check_unique",
+    "closest_columns",
 ]
 
 AREA_COLUMNS = ["city", "area_id", "area_name", "area_level", "vintage", "geometry"]
@@ -284,6 +287,152 @@ def validate_areas(areas, source: str | None = None):
     return areas
 
 
+def check_counts(
+    values,
+    *,
+    source=None,
+    column: str | None = None,
+    rows=None,
+    what: str = "count",
+    missing_hint: str = "empty for suppressed",
+    context=None,
+) -> np.ndarray:
+    """The one check of head counts: a number, finite, not negative (``NaN`` = suppressed).
+
+    Every importer and :func:`validate_population` call this, so a count means the same thing
+    whichever door it came in by.
+
+    Parameters
+    ----------
+    values : array-like
+        Raw cells (text or numbers); missing cells (``None``/``NaN``) are allowed and stay missing.
+    source : str or Path, optional
+        File named in errors.
+    column : str, optional
+        Column (or variable) named in errors.
+    rows : sequence, optional
+        Row label of each value for errors (area id or 1-based row); default the row number
+        under a header line.
+    what : str, optional
+        Noun used in messages.
+    missing_hint : str, optional
+        How a suppressed cell should be written, for messages.
+    context : sequence of str or callable, optional
+        Per value (or ``i -> str``), words naming it in messages (``"for variable 'x' in 2015"``).
+
+    Returns
+    -------
+    numpy.ndarray of float
+
+    Raises
+    ------
+    DataError
+        Naming the file, row and column of the first bad value.
+
+    Examples
+    --------
+    >>> check_counts(["3", None, "0"]).tolist()
+    [3.0, nan, 0.0]
+    >>> check_counts(["3", "inf"], source="t.csv", column="pop")
+    Traceback (most recent call last):
+    ...
+    compare.errors.DataError: t.csv, row 3, column pop: count inf is not finite; expected a count ...
+    """
+    raw = pd.Series(values).reset_index(drop=True)
+    labels = list(rows) if rows is not None else None
+
+    ctx = context if context is None or callable(context) else list(context)
+
+    def row(i):
+        return labels[i] if labels is not None else i + 2
+
+    def about(i):
+        if ctx is None:
+            return ""
+        return f" {ctx(i) if callable(ctx) else ctx[i]}"
+
+    text = raw.astype("string").str.strip() if raw.dtype == object or raw.dtype == "string" else None
+    num = pd.to_numeric(text if text is not None else raw, errors="coerce")
+    present = raw.notna() if text is None else raw.notna() & text.ne("")
+    bad = num.isna() & present
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(
+            f"value {raw.iloc[i]!r}{about(i)} is not a number; expected a {what} ({missing_hint})",
+            file=source,
+            row=row(i),
+            column=column,
+        )
+    arr = num.to_numpy(dtype=float, na_value=np.nan)
+    inf = np.isinf(arr)
+    if inf.any():
+        i = int(np.flatnonzero(inf)[0])
+        raise DataError(
+            f"{what} {arr[i]:g}{about(i)} is not finite; expected a {what} (a finite number >= 0)",
+            file=source,
+            row=row(i),
+            column=column,
+        )
+    neg = arr < 0
+    if neg.any():
+        i = int(np.flatnonzero(neg)[0])
+        raise DataError(
+            f"{what} {arr[i]:g}{about(i)} is negative; expected a {what} >= 0 (suppressed cells must be "
+            "missing, not negative codes)",
+            file=source,
+            row=row(i),
+            column=column,
+        )
+    return arr
+
+
+def closest_columns(name: str, columns) -> str:
+    """Text naming the closest column names to ``name`` (for missing-column errors).
+
+    Examples
+    --------
+    >>> closest_columns("populaton", ["population", "area", "pop_total"])
+    "closest: ['population', 'pop_total']"
+    """
+    import difflib
+
+    cols = [str(c) for c in columns]
+    close = difflib.get_close_matches(str(name), cols, n=3, cutoff=0.5)
+    if close:
+        return f"closest: {close}"
+    return f"the file has {len(cols)} columns, e.g. {cols[:6]}"
+
+
+def check_unique(
+    frame: pd.DataFrame, keys: Sequence[str], *, source=None, id_column: str = "area_id"
+) -> None:
+    """The one rule for duplicates: refuse rows repeating ``keys``, naming the repeated ids.
+
+    Examples
+    --------
+    >>> check_unique(pd.DataFrame({"area_id": ["a", "b", "a"], "period": ["1", "1", "1"]}),
+    ...              ["area_id", "period"], source="t.csv")
+    Traceback (most recent call last):
+    ...
+    compare.errors.DataError: t.csv, row a, column area_id: duplicate area id(s) ['a'] ...
+    """
+    dup = frame.duplicated(list(keys), keep=False)
+    if not dup.any():
+        return
+    ids = sorted(map(str, frame.loc[dup, id_column].unique()))
+    first = frame.loc[dup].iloc[0]
+    others = [k for k in keys if k != id_column]
+    at = ", ".join(f"{k} {first[k]!r}" for k in others)
+    raise DataError(
+        f"duplicate area id(s) {ids[:12]}{'...' if len(ids) > 12 else ''}"
+        f"{' (first at ' + at + ')' if at else ''}; expected one row per {' and '.join(keys)} "
+        "(each id would otherwise be counted twice)",
+        file=source,
+        row=ids[0],
+        column=id_column,
+    )
+
+
 def validate_population(
     population: pd.DataFrame,
     areas=None,
@@ -330,41 +479,13 @@ def validate_population(
             row=pop["area_id"].iloc[i],
             column="period",
         )
-    numeric = pd.to_numeric(pop["count"], errors="coerce")
-    not_numeric = numeric.isna() & pop["count"].notna()
-    if not_numeric.any():
-        i = int(np.flatnonzero(not_numeric.to_numpy())[0])
-        raise DataError(
-            f"count {pop['count'].iloc[i]!r} for variable {pop['variable'].iloc[i]!r} is not "
-            "a number; expected a non-negative count (or empty for suppressed)",
-            file=source,
-            row=pop["area_id"].iloc[i],
-            column="count",
-        )
-    pop["count"] = numeric.astype(float)
-    negative = pop["count"] < 0
-    if negative.any():
-        i = int(np.flatnonzero(negative.to_numpy())[0])
-        raise DataError(
-            f"count {pop['count'].iloc[i]:g} for variable {pop['variable'].iloc[i]!r} in "
-            f"period {pop['period'].iloc[i]} is negative; expected a count >= 0 "
-            "(suppressed cells must be missing, not negative codes)",
-            file=source,
-            row=pop["area_id"].iloc[i],
-            column="count",
-        )
-    key = ["city", "area_id", "period", "variable"]
-    dup = pop.duplicated(key, keep=False)
-    if dup.any():
-        r = pop.loc[dup].iloc[0]
-        raise DataError(
-            f"duplicate rows for area {r['area_id']!r}, period {r['period']}, variable "
-            f"{r['variable']!r} in city {r['city']!r}; expected one count per area, period "
-            "and variable",
-            file=source,
-            row=r["area_id"],
-            column="area_id",
-        )
+    def context(i):
+        return f"for variable {pop['variable'].iloc[i]!r} in period {pop['period'].iloc[i]}"
+
+    pop["count"] = check_counts(
+        pop["count"], source=source, column="count", rows=pop["area_id"].to_numpy(), context=context
+    )
+    check_unique(pop, ["city", "area_id", "period", "variable"], source=source)
     if areas is not None:
         known = pd.MultiIndex.from_frame(areas[["city", "vintage", "area_id"]].astype(str))
         probe = pd.MultiIndex.from_frame(pop[["city", "vintage", "area_id"]])

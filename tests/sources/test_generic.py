@@ -54,7 +54,7 @@ def test_negative_count_is_refused(tmp_path):
 def test_duplicate_area_id_is_refused(tmp_path):
     p = tmp_path / "pop.csv"
     p.write_text("code,pop\nA,1\nA,2\n")
-    with pytest.raises(DataError, match="duplicate area id 'A'"):
+    with pytest.raises(DataError, match=r"duplicate area id\(s\) \['A'\]"):
         read_generic_population(p, "code", {"population": "pop"}, period="2020")
 
 

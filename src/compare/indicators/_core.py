@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from compare.errors import DataError
+from compare.model import check_counts, check_unique, closest_columns
 
 __all__ = ["Stacked", "stack", "seg_sum", "xlogx_ratio"]
 
@@ -101,32 +102,12 @@ def xlogx_ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _numeric(frame: pd.DataFrame, col: str, source: str | None) -> np.ndarray:
     if col not in frame.columns:
         raise DataError(
-            f"column {col!r} not found; expected a count column, found {list(frame.columns)}",
+            f"column {col!r} not found; expected a count column ({closest_columns(col, frame.columns)})",
             file=source,
             column=col,
         )
-    values = pd.to_numeric(frame[col], errors="coerce")
-    bad = values.isna() & frame[col].notna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(
-            f"value {frame[col].iloc[i]!r} is not a number; expected a count (empty = suppressed)",
-            file=source,
-            row=_row_label(frame, i),
-            column=col,
-        )
-    arr = values.to_numpy(dtype=float)
-    neg = arr < 0
-    if neg.any():
-        i = int(np.flatnonzero(neg)[0])
-        raise DataError(
-            f"count {arr[i]:g} is negative; expected a count >= 0 (suppressed cells must be "
-            "empty, not negative codes)",
-            file=source,
-            row=_row_label(frame, i),
-            column=col,
-        )
-    return arr
+    rows = frame["area_id"].to_numpy() if "area_id" in frame.columns else None
+    return check_counts(frame[col], source=source, column=col, rows=rows)
 
 
 def _row_label(frame: pd.DataFrame, i: int):
@@ -180,6 +161,8 @@ def stack(
             )
     if group is None and not groups:
         raise DataError("nothing to compute: give `group` and `total`, or `groups`", file=source)
+    if "area_id" in data.columns:  # the importers' rule: one row per area (and segment)
+        check_unique(data, [*by, "area_id"], source=source)
     if (group is None) != (total is None):
         raise DataError("two-group indices need both `group` and `total` columns", file=source)
     x = _numeric(data, group, source) if group is not None else None

@@ -54,6 +54,11 @@ class _SourceBase(Strict):
     path: str | None = Field(None, description="file path, relative to the network file's folder (or data/)")
     vintage: str | None = None
     note: str = ""
+    citation: str | None = Field(None, description="citation of your own file (shown in every report)")
+    licence: str | None = Field(None, description="licence of your own file")
+    publisher: str | None = None
+    title: str | None = None
+    url: str | None = None
 
 
 class PaavoPxwebSource(_SourceBase):
@@ -82,11 +87,18 @@ class GenericSource(_SourceBase):
 
     importer: Literal["generic"]
     id_column: str
-    variables: dict[str, str]
+    variables: dict[str, str] | StrList = Field(
+        description="canonical name -> column (wide) or -> value of variable_column (long)"
+    )
     period: Period | None = None
     period_column: str | None = None
     missing_values: StrList = ["", "..", "."]
     layer: str | None = None
+    layout: Literal["wide", "long"] = "wide"
+    variable_column: str | None = None
+    count_column: str | None = None
+    derived: dict[str, str] = Field({}, description="new variable -> 'a + b' (sum of variables)")
+    encoding: str = "utf-8"
 
 
 class PostalAreasAreas(_SourceBase):

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from compare.errors import DataError
-from compare.model import ImportReport
+from compare.model import ImportReport, check_counts
 
 __all__ = [
     "LOR_VARIABLES",
@@ -126,7 +126,7 @@ def read_lor_table(path: str | Path, report: ImportReport | None = None) -> pd.D
         raise DataError("file not found; run `python -m compare data fetch`", file=path)
     table = m.group("table")
     period = f"{m.group('year')}-H{int(m.group('half'))}"
-    df = pd.read_csv(path, dtype={"id": str})
+    df = pd.read_csv(path, dtype={"id": str}, encoding="utf-8-sig")
     if "id" not in df.columns:
         raise DataError(f"missing column; found {list(df.columns)[:5]}...", file=path, column="id")
     if "inhabitants" not in df.columns:
@@ -139,17 +139,10 @@ def read_lor_table(path: str | Path, report: ImportReport | None = None) -> pd.D
         var = mapping.get(c, _default_name(table, c))
         if var is not None:
             cols[c] = var
-    values = df[list(cols)].apply(pd.to_numeric, errors="coerce")
-    bad = values.isna() & df[list(cols)].notna()
-    if bad.any().any():
-        col = bad.any()[bad.any()].index[0]
-        i = int(np.flatnonzero(bad[col].to_numpy())[0])
-        raise DataError(
-            f"value {df[col].iloc[i]!r} is not a number; expected a count",
-            file=path,
-            row=i + 2,
-            column=col,
-        )
+    values = pd.DataFrame(
+        {c: check_counts(df[c], source=path, column=c) for c in cols},  # rows: 1-based line numbers
+        index=df.index,
+    )
     if report is not None:
         report.suppressed += int(values.isna().to_numpy().sum())
     ids = df["id"].str.zfill(8).to_numpy()

@@ -17,8 +17,6 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from compare.errors import ChecksumError, ConfigError, DataError
 from compare.paths import data_dir, default_mirror, raw_dir
 
@@ -29,6 +27,7 @@ __all__ = [
     "load_catalog",
     "fetch",
     "sha256_of",
+    "verify_file",
     "FetchResult",
 ]
 
@@ -130,10 +129,9 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     path = Path(path) if path is not None else data_dir() / "catalog.yml"
     if not path.is_file():
         raise ConfigError("catalog file not found", file=path)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"malformed YAML: {exc}", file=path) from None
+    from compare.schema import load_yaml
+
+    doc = load_yaml(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("datasets"), list):
         raise ConfigError("expected a mapping with a list under 'datasets'", file=path, key="datasets")
     datasets = {}
@@ -184,6 +182,100 @@ def sha256_of(path: str | Path, chunk: int = 1 << 20) -> str:
         while block := fh.read(chunk):
             h.update(block)
     return h.hexdigest()
+
+
+_VERIFIED: dict[str, tuple] = {}
+
+
+def _stat_key(st: os.stat_result) -> list:
+    # inode, device, size, modification and change times: any write changes ctime
+    return [st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def verify_file(path: str | Path, expected: str, *, cache_dir: str | Path | None = None) -> str:
+    """Check a data file against its catalog sha256 when it is read; return the digest.
+
+    The result is remembered by the file's inode, device, size, modification and change time
+    (in memory and in ``<cache_dir>/verified.json``), so an unchanged file is hashed once; a file
+    whose metadata changed in any way is hashed again, never trusted.
+
+    Parameters
+    ----------
+    path : str or Path
+    expected : str
+        The catalog's hex sha256.
+    cache_dir : str or Path, optional
+        Folder of the verification record (default ``data/raw/.cache``).
+
+    Raises
+    ------
+    ChecksumError
+        Naming the file and both digests.
+    DataError
+        If the file is missing.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> p = d / "x.csv"
+    >>> _ = p.write_bytes(b"")
+    >>> verify_file(p, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", cache_dir=d)[:8]
+    'e3b0c442'
+    >>> _ = p.write_bytes(b"a,b")
+    >>> verify_file(p, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", cache_dir=d)
+    Traceback (most recent call last):
+    ...
+    compare.errors.ChecksumError: ...x.csv: sha256 mismatch: expected e3b0c442..., got ...
+    """
+    import json
+
+    path = Path(path).resolve()
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise DataError("file not found; run `python -m compare data fetch`", file=path) from None
+    key = _stat_key(st)
+    name = str(path)
+    memo = _VERIFIED.get(name)
+    record = Path(cache_dir) if cache_dir is not None else raw_dir() / ".cache"
+    record = record / "verified.json"
+    if memo is None and record.is_file():
+        try:
+            stored = json.loads(record.read_text(encoding="utf-8")).get(name)
+            memo = (stored[0], stored[1]) if stored else None
+        except (OSError, ValueError, TypeError, IndexError):
+            memo = None  # an unreadable record is simply rebuilt
+    if memo is not None and list(memo[0]) == key:
+        digest = memo[1]
+    else:
+        digest = sha256_of(path)
+        if _stat_key(path.stat()) == key:  # unchanged while hashing: safe to remember
+            _VERIFIED[name] = (key, digest)
+            _remember(record, name, key, digest)
+    if digest != expected:
+        raise ChecksumError(path, expected, digest, when="read")
+    return digest
+
+
+def _remember(record: Path, name: str, key: list, digest: str) -> None:
+    import json
+
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            doc = json.loads(record.read_text(encoding="utf-8"))
+            if not isinstance(doc, dict):
+                doc = {}
+        except (OSError, ValueError):
+            doc = {}
+        doc[name] = [key, digest]
+        fd, tmp = tempfile.mkstemp(dir=record.parent, suffix=".part")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh)
+        os.replace(tmp, record)
+    except OSError:
+        pass  # a read-only cache folder only costs re-hashing next time
 
 
 @dataclass

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import tempfile
 import warnings
 from dataclasses import dataclass, field
@@ -42,9 +41,9 @@ from compare.model import (
     validate_population,
 )
 from compare.paths import data_dir, raw_dir
-from compare.schema import SOURCE_SPECS, read_network, resolve_config_path
+from compare.schema import SOURCE_SPECS, did_you_mean, read_network, resolve_config_path
 from compare.sources import berlin, generic, paavo
-from compare.sources.catalog import Catalog, fetch, load_catalog, sha256_of
+from compare.sources.catalog import Catalog, Dataset, fetch, load_catalog, sha256_of, verify_file
 
 __all__ = ["City", "Network", "load_network", "read_network_config", "network_path", "IMPORTERS"]
 
@@ -232,10 +231,15 @@ class _Resolver:
                     "file not found; run `python -m compare data fetch`",
                     file=self.raw / missing[0].path,
                 )
+            for f in ds.files:  # verified when read, not only when fetched
+                verify_file(self.raw / f.path, f.sha256, cache_dir=self.raw / ".cache")
             self._fetched.add(ds.id)
         return ds
 
     def record(self, city: str, spec: dict, key: str, files) -> None:
+        dataset = spec.get("dataset")
+        if dataset is None and "path" in spec:
+            dataset = self.user_dataset(city, spec, key)
         for f in files:
             f = Path(f)
             entry = None
@@ -246,11 +250,31 @@ class _Resolver:
             self.used.append(
                 {
                     "city": city,
-                    "dataset": spec.get("dataset"),
+                    "dataset": dataset,
                     "path": str(f),
                     "sha256": entry.sha256 if entry else sha256_of(f),
                 }
             )
+
+    def user_dataset(self, city: str, spec: dict, key: str) -> str:
+        """Register the user's own file (``path:``) as a data set, with its citation and licence."""
+        p = resolve_config_path(spec["path"], self.cfg_path, fallback=data_dir())
+        ds_id = f"{city}:{p.name}"
+        if ds_id not in self.catalog.datasets:
+            citation = spec.get("citation") or (
+                f"{p.name} (file supplied by the network; no citation declared: add `citation:` "
+                f"and `licence:` to {key} in {self.cfg_path.name})"
+            )
+            self.catalog.datasets[ds_id] = Dataset(
+                id=ds_id,
+                title=spec.get("title") or p.name,
+                publisher=spec.get("publisher") or "",
+                licence=spec.get("licence") or "not declared",
+                citation=citation,
+                source_page=spec.get("url") or "",
+                files=(),
+            )
+        return ds_id
 
     def file(self, spec: dict, key: str, default: str | None = None) -> Path:
         if "path" in spec:
@@ -325,17 +349,23 @@ def _import_population(cid: str, spec: dict, key: str, res: _Resolver, report: I
         return df, None
     if imp == "generic":
         path = res.file(spec, key)
-        if "id_column" not in spec or "variables" not in spec:
-            raise ConfigError("generic source needs `id_column` and `variables`", file=res.cfg_path, key=key)
+        variables = spec["variables"]
+        if isinstance(variables, list):  # the file already uses the canonical names
+            variables = {v: v for v in variables}
         df = generic.read_generic_population(
             path,
             id_column=spec["id_column"],
-            variables=spec["variables"],
+            variables=variables,
             period=spec.get("period"),
             period_column=spec.get("period_column"),
             missing_values=spec.get("missing_values", ("", "..", ".")),
             layer=spec.get("layer"),
             report=report,
+            layout=spec.get("layout", "wide"),
+            variable_column=spec.get("variable_column"),
+            count_column=spec.get("count_column"),
+            derived=spec.get("derived"),
+            encoding=spec.get("encoding", "utf-8"),
         )
         res.record(cid, spec, key, [path])
         return df, None
@@ -409,9 +439,11 @@ def load_network(
 ) -> Network:
     """Import, harmonise and validate every city of a comparison network.
 
-    The validated network is cached under ``data/raw/.cache``, keyed by the network config, the
-    catalog, the importer code and the size and modification time of every data file the config
-    names: any change to these re-imports (a corrupted or replaced file is never hidden).
+    The validated network is cached under ``data/raw/.cache`` as parquet tables and JSON (no
+    pickle), keyed by the network config, the catalog, the importer code and the sha256 of every
+    data file the config names: any change to these re-imports. Every catalog file is verified
+    against its catalog sha256 when it is read (a changed or truncated file is refused, naming
+    both digests); an unreadable cache entry is treated as absent.
 
     Parameters
     ----------
@@ -454,11 +486,11 @@ def load_network(
     raw = Path(raw) if raw is not None else raw_dir()
     key = f"{path.stem}-{_cache_key(cfg, path, catalog, raw, cities)}" if cache else None
     key = None if key and key.endswith("-None") else key
-    net = _read_cache(raw, key) if key else None
+    net = _read_cache(raw, key, cfg, path, catalog, cities) if key else None
     if net is None:
         net = _load(cfg, path, catalog, raw, cities, mirror, auto_fetch)
         if key:
-            _write_cache(raw, key, net)
+            _write_cache(raw, key, net, catalog)
     if len(net.unmatched):
         per_city = net.unmatched.groupby("city")["area_id"].unique()
         warnings.warn(
@@ -470,7 +502,12 @@ def load_network(
 
 
 def _cache_key(cfg: dict, path: Path, catalog: Catalog, raw: Path, cities) -> str | None:
-    """Hash of everything a loaded network depends on; ``None`` when a file is not fetched yet."""
+    """Hash of everything a loaded network depends on; ``None`` when a file is not fetched yet.
+
+    Data files enter by content: catalog files by their sha256, verified against the catalog
+    (:func:`~compare.sources.catalog.verify_file`, remembered by inode, size and times, never
+    trusted after a change), the user's own files by their sha256.
+    """
     h = hashlib.sha256()
     h.update(path.read_bytes())
     # the set of cities, not how it was asked for: every report asks for all cities, in its own order
@@ -480,70 +517,159 @@ def _cache_key(cfg: dict, path: Path, catalog: Catalog, raw: Path, cities) -> st
     code = sorted(Path(__file__).parent.glob("*.py")) + [Path(__file__).parents[1] / "model.py"]
     for f in code:
         h.update(f.read_bytes())
-    files: set[Path] = set()
+    own: set[Path] = set()
+    listed: dict[Path, str] = {}
     for c in cfg["cities"].values():
         specs = list(c["sources"]) + (c["areas"] if isinstance(c["areas"], list) else [c["areas"]])
         for spec in specs:
             if "path" in spec:
-                files.add(resolve_config_path(spec["path"], path, fallback=data_dir()))
+                own.add(resolve_config_path(spec["path"], path, fallback=data_dir()))
             ids = [spec.get("dataset"), _municipality_dataset(spec)]
             for ds in filter(None, ids):
                 if ds in catalog.datasets:
-                    files |= {raw / f.path for f in catalog[ds].files}
-    for f in sorted(files):
+                    listed |= {raw / f.path: f.sha256 for f in catalog[ds].files}
+    for f in sorted(own | set(listed)):
         if not f.is_file():
             return None
-        st = f.stat()
-        h.update(f"{f}:{st.st_size}:{st.st_mtime_ns}".encode())
+        if f in listed:
+            digest = verify_file(f, listed[f], cache_dir=raw / ".cache")
+        else:
+            digest = sha256_of(f)
+        h.update(f"{f}:{digest}".encode())
     return h.hexdigest()[:24]
 
 
-def _cache_file(raw: Path, key: str) -> Path:
-    return raw / ".cache" / f"network-{key}.pkl"
+_TABLES = ("areas", "population", "unmatched", "files")
 
 
-def _read_cache(raw: Path, key: str) -> Network | None:
-    f = _cache_file(raw, key)
-    if not f.is_file():
+def _cache_dir(raw: Path, key: str) -> Path:
+    return raw / ".cache" / f"network-{key}"
+
+
+def _read_cache(raw: Path, key: str, cfg: dict, path: Path, catalog: Catalog, cities) -> Network | None:
+    """The cached network (parquet tables + JSON), or ``None`` if absent or unreadable.
+
+    The cache holds data only (no pickle: nothing in it can run code); anything that does not
+    read back cleanly is treated as absent and rebuilt.
+    """
+    import json
+
+    folder = _cache_dir(raw, key)
+    if not (folder / "meta.json").is_file():
         return None
     try:
-        with open(f, "rb") as fh:
-            net = pickle.load(fh)
-    except Exception:  # noqa: BLE001 - a stale or truncated cache is simply rebuilt
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        tables = {}
+        for t in _TABLES:
+            if t == "areas":
+                tables[t] = gpd.read_parquet(folder / f"{t}.parquet")
+            else:
+                tables[t] = pd.read_parquet(folder / f"{t}.parquet")
+        cat = Catalog(dict(catalog.datasets), source=catalog.source)
+        for d in meta["user_datasets"]:
+            cat.datasets[d["id"]] = Dataset(**{**d, "files": ()})
+        wanted = [c for c in cfg["cities"] if cities is None or c in set(cities)]
+        defs = _group_definitions(cfg, path)
+        city_objs = {cid: _city_object(cid, cfg["cities"][cid], path, defs) for cid in wanted}
+        reports = {
+            cid: [ImportReport(**r) for r in reps] for cid, reps in meta["reports"].items()
+        }
+        return Network(
+            name=meta["name"],
+            title=meta["title"],
+            path=path,
+            config=cfg,
+            cities=city_objs,
+            areas=tables["areas"],
+            population=tables["population"],
+            group_definitions={g: defs[g] for c in city_objs.values() for g in c.group_definitions},
+            reports=reports,
+            unmatched=tables["unmatched"],
+            files=tables["files"],
+            catalog=cat,
+            min_population=float(meta["min_population"]),
+        )
+    except Exception:  # noqa: BLE001 - a stale, truncated or foreign cache is simply rebuilt
         return None
-    return net if isinstance(net, Network) else None
 
 
-def _write_cache(raw: Path, key: str, net: Network) -> None:
-    f = _cache_file(raw, key)
-    f.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=f.parent, suffix=".part")
+def _write_cache(raw: Path, key: str, net: Network, base: Catalog) -> None:
+    import json
+    import shutil
+    from dataclasses import asdict
+
+    folder = _cache_dir(raw, key)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(net, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, f)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".part-"))
+    except OSError:
+        return  # a read-only data folder: run without a cache
+    try:
+        for t in _TABLES:
+            getattr(net, t).to_parquet(tmp / f"{t}.parquet", index=False)
+        user = [
+            {k: v for k, v in asdict(d).items() if k != "files"}
+            for i, d in net.catalog.datasets.items()
+            if i not in base.datasets
+        ]
+        meta = {
+            "name": net.name,
+            "title": net.title,
+            "min_population": net.min_population,
+            "reports": {c: [asdict(r) for r in reps] for c, reps in net.reports.items()},
+            "user_datasets": user,
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, default=str), encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+        os.replace(tmp, folder)
+    except OSError:
+        return
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
     stem = key.rsplit("-", 1)[0]
-    for old in f.parent.glob(f"network-{stem}-*.pkl"):
-        if old != f and old.name.count("-") == f.name.count("-"):
-            old.unlink(missing_ok=True)  # superseded by a newer config/data/code state
+    for old in folder.parent.glob(f"network-{stem}-*"):
+        if old != folder and old.name.count("-") == folder.name.count("-"):
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+
+
+def _group_definitions(cfg: dict, path: Path) -> dict[str, GroupDefinition]:
+    defs = dict(DEFAULT_GROUP_DEFINITIONS)
+    for gname, spec in (cfg.get("group_definitions") or {}).items():
+        defs[gname] = GroupDefinition.from_dict(gname, spec)
+    return defs
+
+
+def _city_object(cid: str, c: dict, path: Path, defs: dict) -> City:
+    gp = c.get("governance_profile")
+    city = City(
+        id=cid,
+        name=c["name"],
+        country=c.get("country", ""),
+        national_crs=c.get("national_crs"),
+        governance_profile=resolve_config_path(gp, path, fallback=data_dir()) if gp else None,
+        periods=[str(p) for p in c["periods"]] if c.get("periods") else None,
+        group_definitions=list(c.get("group_definitions") or []),
+        role=c.get("role", ""),
+        config=c,
+    )
+    for g in city.group_definitions:
+        if g not in defs:
+            raise ConfigError(
+                f"unknown group definition {g!r}{did_you_mean(g, defs) or ';'} known: {sorted(defs)}",
+                file=path,
+                key=f"cities.{cid}.group_definitions",
+            )
+    return city
 
 
 def _load(cfg, path, catalog, raw, cities, mirror, auto_fetch) -> Network:
+    # the network's own catalog: the shared one plus the user's files with their citations
+    catalog = Catalog(dict(catalog.datasets), source=catalog.source)
     res = _Resolver(catalog, path, raw, mirror, auto_fetch)
     crs = cfg.get("crs", METRIC_CRS)
-
-    defs = dict(DEFAULT_GROUP_DEFINITIONS)
-    for gname, spec in (cfg.get("group_definitions") or {}).items():
-        if not isinstance(spec, dict) or "group" not in spec or "total" not in spec:
-            raise ConfigError(
-                "expected a mapping with `group` and `total`",
-                file=path,
-                key=f"group_definitions.{gname}",
-            )
-        defs[gname] = GroupDefinition.from_dict(gname, spec)
+    defs = _group_definitions(cfg, path)
 
     for c in cities or []:
         if c not in cfg["cities"]:
@@ -560,25 +686,7 @@ def _load(cfg, path, catalog, raw, cities, mirror, auto_fetch) -> Network:
         c = cfg["cities"][cid]
         report = ImportReport(cid)
         reports[cid] = [report]
-        gp = c.get("governance_profile")
-        city_objs[cid] = City(
-            id=cid,
-            name=c["name"],
-            country=c.get("country", ""),
-            national_crs=c.get("national_crs"),
-            governance_profile=resolve_config_path(gp, path, fallback=data_dir()) if gp else None,
-            periods=[str(p) for p in c["periods"]] if c.get("periods") else None,
-            group_definitions=list(c.get("group_definitions") or []),
-            role=c.get("role", ""),
-            config=c,
-        )
-        for g in city_objs[cid].group_definitions:
-            if g not in defs:
-                raise ConfigError(
-                    f"unknown group definition {g!r}; known: {sorted(defs)}",
-                    file=path,
-                    key=f"cities.{cid}.group_definitions",
-                )
+        city_objs[cid] = _city_object(cid, c, path, defs)
 
         # areas (one or several boundary vintages)
         area_specs = c["areas"] if isinstance(c["areas"], list) else [c["areas"]]

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from compare.errors import DataError
-from compare.model import ImportReport
+from compare.model import ImportReport, check_counts
 
 __all__ = [
     "PXWEB_VARIABLES",
@@ -219,21 +219,13 @@ def read_pxweb_csv(path: str | Path, report: ImportReport | None = None) -> pd.D
     # ".." = confidential/suppressed, "." = category not applicable (Statistics Finland's codes).
     suppressed = (raw == "..") | (raw == ".")
     raw[suppressed] = np.nan
-    try:
-        counts = raw.astype(float)
-    except ValueError:
-        for a in range(raw.shape[0]):
-            for b in range(raw.shape[1]):
-                try:
-                    float(raw[a, b])
-                except (TypeError, ValueError):
-                    raise DataError(
-                        f"value {raw[a, b]!r} is not a number; expected a count, '..' or '.'",
-                        file=path,
-                        row=codes[a],
-                        column=header[columns[b][0]],
-                    ) from None
-        raise
+    counts = np.column_stack(
+        [
+            check_counts(raw[:, b], source=path, column=header[columns[b][0]], rows=codes,
+                         missing_hint="'..' or '.' for suppressed")
+            for b in range(raw.shape[1])
+        ]
+    ) if raw.shape[1] else np.zeros((len(codes), 0))
     if report is not None:
         report.suppressed += int(suppressed.sum())
         if skipped:
@@ -342,7 +334,7 @@ def read_pxweb_dir(
     df = _concat_categorical(frames)
     table = None
     if lookup is not None and Path(lookup).is_file():
-        lk = pd.read_csv(lookup, sep="\t", dtype=str)
+        lk = pd.read_csv(lookup, sep="\t", dtype=str, encoding="utf-8-sig")
         table = dict(zip(lk.iloc[:, 0].str.zfill(5), lk.iloc[:, 1].str.strip(), strict=False))
     df["municipality"] = _resolve_municipalities(df, table)
     # Duplicate area/period/variable across files (e.g. two exports of one theme) must agree.
@@ -488,23 +480,16 @@ def read_paavo_2019(
                 column="kunta",
             )
         table = table[keep]
-    values = table[codes].apply(pd.to_numeric, errors="coerce")
-    bad = values.isna() & table[codes].notna()
-    if bad.any().any():
-        col = bad.any()[bad.any()].index[0]
-        row = table.loc[bad[col], "posti_alue"].iloc[0]
-        raise DataError("value is not a number; expected a count or -1", file=path, row=row, column=col)
-    suppressed = values.eq(-1)
-    negative = values.lt(0) & ~suppressed
-    if negative.any().any():
-        col = negative.any()[negative.any()].index[0]
-        row = table.loc[negative[col], "posti_alue"].iloc[0]
-        raise DataError(
-            "negative value other than the suppression code -1; expected a count",
-            file=path,
-            row=row,
-            column=col,
-        )
+    numeric = table[codes].apply(pd.to_numeric, errors="coerce")
+    suppressed = numeric.eq(-1)  # Paavo 2019's suppression code
+    values = pd.DataFrame(
+        {
+            c: check_counts(table[c].mask(suppressed[c]), source=path, column=c,
+                            rows=table["posti_alue"].to_numpy(), missing_hint="-1 for suppressed")
+            for c in codes
+        },
+        index=table.index,
+    )
     values = values.mask(suppressed)
     if report is not None:
         report.suppressed += int(suppressed.to_numpy().sum())
@@ -568,6 +553,9 @@ def read_postal_areas(
                 column="geometry",
             )
         gdf = gdf.set_crs(crs)
+    from compare.sources.generic import check_crs_bounds
+
+    check_crs_bounds(gdf, path)
     out = gdf[[id_column, "geometry"]].rename(columns={id_column: "area_id"})
     out["area_id"] = out["area_id"].astype(str).str.zfill(5)
     out["area_name"] = gdf[name_column].astype(str) if name_column else ""

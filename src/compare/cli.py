@@ -4,6 +4,7 @@ Each command group lives beside the code it drives and registers itself here:
 
 - ``data`` (fetch, validate) -- :mod:`compare.sources.cli`
 - ``indices`` -- :mod:`compare.indicators.cli`
+- ``grid`` (centres, cells) -- :mod:`compare.sources.grid_cli`
 - ``reports`` (run) -- :mod:`compare.reports.cli`
 
 The CLI holds no analysis logic; it parses arguments, calls the library and prints. Only the module
@@ -24,6 +25,7 @@ __all__ = ["main", "build_parser", "COMMANDS"]
 COMMANDS = {
     "data": "compare.sources.cli",
     "indices": "compare.indicators.cli",
+    "grid": "compare.sources.grid_cli",
     "reports": "compare.reports.cli",
 }
 

@@ -60,15 +60,24 @@ class ConfigError(DataError):
 
     Examples
     --------
-    >>> str(ConfigError("unknown city 'oslo'", file="net.yml", key="cities"))
-    "net.yml, key cities: unknown city 'oslo'"
+    Messages read ``file: key.path: message``.
+
+    >>> str(ConfigError("expected one of ['berlin'], got 'oslo'", file="net.yml", key="lead_city"))
+    "net.yml: lead_city: expected one of ['berlin'], got 'oslo'"
     """
 
     _column_label = "key"
 
     def __init__(self, message: str, *, file=None, key=None, row=None, column=None):
-        super().__init__(message, file=file, row=row, column=key if key is not None else column)
-        self.key = key if key is not None else column
+        key = key if key is not None else column
+        super().__init__(message, file=file, row=row, column=key)
+        self.key = key
+        where = [str(file)] if file is not None else []
+        if row is not None:
+            where.append(f"row {row}")
+        if key is not None:
+            where.append(str(key))
+        Exception.__init__(self, ": ".join([*where, message]))
 
 
 class ChecksumError(DataError):

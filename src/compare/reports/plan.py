@@ -55,28 +55,31 @@ class NetworkPlan:
     all_cities: dict[str, dict] = field(default_factory=dict)
 
 
-def _dataset_files(spec: dict, catalog, raw: Path, data: Path) -> dict[str, Path]:
+def _dataset_files(spec: dict, catalog, raw: Path, data: Path, cfg_path=None) -> dict[str, Path]:
+    from compare.schema import resolve_config_path
+
     if "path" in spec:
-        p = Path(spec["path"])
-        return {f"path:{spec['path']}": p if p.is_absolute() else data / p}
+        return {f"path:{spec['path']}": resolve_config_path(spec["path"], cfg_path, fallback=data)}
     if "dataset" not in spec:
         return {}
     ds = catalog[spec["dataset"]]
     return {f"{ds.id}:{f.path}": raw / f.path for f in ds.files}
 
 
-def _city_files(cid: str, cfg: dict, catalog, raw: Path, data: Path) -> dict[str, Path]:
+def _city_files(cid: str, cfg: dict, catalog, raw: Path, data: Path, cfg_path=None) -> dict[str, Path]:
+    from compare.schema import resolve_config_path
+
     files: dict[str, Path] = {}
     areas = cfg["areas"] if isinstance(cfg["areas"], list) else [cfg["areas"]]
     for spec in list(cfg.get("sources") or []) + areas:
-        files.update(_dataset_files(spec, catalog, raw, data))
+        files.update(_dataset_files(spec, catalog, raw, data, cfg_path))
         if spec.get("importer") in ("postal_areas", "paavo_2019"):
             # these importers also read the municipality table (compare.sources.network)
             muni = {"dataset": spec.get("municipality_dataset", "paavo-2019")}
             files.update(_dataset_files(muni, catalog, raw, data))
     profile = cfg.get("governance_profile")
     if profile:
-        files["governance_profile"] = data / profile
+        files["governance_profile"] = resolve_config_path(profile, cfg_path, fallback=data)
     return files
 
 
@@ -160,7 +163,7 @@ def plan_network(
     # every report shows the peers too (trends, radar), so it depends on every city's inputs
     shared = _shared_files(data, cfg_path, getattr(catalog, "source", None))
     for cid, c in city_cfgs.items():
-        shared |= {f"{cid}:{k}": v for k, v in _city_files(cid, c, catalog, raw, data).items()}
+        shared |= {f"{cid}:{k}": v for k, v in _city_files(cid, c, catalog, raw, data, cfg_path).items()}
     jobs: list[ReportJob] = []
     city_nb = nb_dir / CITY_NOTEBOOK
     for cid in chosen:

@@ -8,12 +8,15 @@ record of what it noticed: suppressed cells, population ids without geometry (ke
 ``Network.unmatched``, never silently dropped), changes of area level over time.
 
 Config keys (city level)
-    ``name``, ``country``, ``national_crs``, ``governance_profile`` (path relative to ``data/``),
+    ``name``, ``country``, ``national_crs``, ``governance_profile`` (a path),
     ``periods`` (optional subset), ``group_definitions`` (names), ``sources`` (list) and
     ``areas`` (one mapping, or a list for several boundary vintages). Each source/areas mapping
     has an ``importer``: ``paavo_pxweb``, ``paavo_2019``, ``berlin_lor``, ``postal_areas`` or
     ``generic`` (see :mod:`compare.sources.generic`), and either ``dataset`` (+ ``file``) from the
-    catalog or a ``path`` relative to ``data/``.
+    catalog or a ``path``. Relative paths resolve against the network file's folder (for the
+    shipped networks under ``data/networks/``, a path found under ``data/`` is taken from there).
+    The keys are declared and checked in :mod:`compare.schema` (``NetworkConfig``, and per
+    importer the spec registered with :func:`compare.schema.register_source_spec`).
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import yaml
 
 from compare.errors import ConfigError, DataError
 from compare.model import (
@@ -40,20 +42,14 @@ from compare.model import (
     validate_population,
 )
 from compare.paths import data_dir, raw_dir
+from compare.schema import SOURCE_SPECS, read_network, resolve_config_path
 from compare.sources import berlin, generic, paavo
 from compare.sources.catalog import Catalog, fetch, load_catalog, sha256_of
 
 __all__ = ["City", "Network", "load_network", "read_network_config", "network_path", "IMPORTERS"]
 
-IMPORTERS = ("paavo_pxweb", "paavo_2019", "berlin_lor", "postal_areas", "generic")
-_CITY_KEYS = {
-    "name", "country", "national_crs", "governance_profile", "periods", "group_definitions",
-    "sources", "areas", "notes", "role",
-}  # fmt: skip
-_NETWORK_KEYS = {
-    "name", "title", "description", "lead_city", "crs", "min_population", "cities",
-    "group_definitions", "notes",
-}  # fmt: skip
+#: Importer names a network file may use (declared in :data:`compare.schema.SOURCE_SPECS`).
+IMPORTERS = tuple(SOURCE_SPECS)
 
 
 @dataclass
@@ -195,55 +191,14 @@ def network_path(name: str | Path) -> Path:
 
 
 def read_network_config(name: str | Path) -> tuple[dict, Path]:
-    """Read and structurally validate a network YAML (safe loader); return ``(config, path)``."""
+    """Read and validate a network YAML against :mod:`compare.schema`; return ``(config, path)``.
+
+    Every key is checked before anything is imported (types, unknown keys with a "did you mean",
+    each ``sources:`` / ``areas:`` entry against its importer's registered spec); errors read
+    ``file: key.path: expected ..., got ...``.
+    """
     path = network_path(name)
-    try:
-        cfg = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(f"malformed YAML{where}: {getattr(exc, 'problem', exc)}", file=path) from None
-    if not isinstance(cfg, dict):
-        raise ConfigError("expected a mapping at the top level", file=path)
-    for k in cfg:
-        if k not in _NETWORK_KEYS:
-            raise ConfigError(f"unknown key {k!r}; expected one of {sorted(_NETWORK_KEYS)}", file=path, key=k)
-    cities = cfg.get("cities")
-    if not isinstance(cities, dict) or not cities:
-        raise ConfigError("expected a non-empty mapping of cities", file=path, key="cities")
-    for cid, c in cities.items():
-        if not isinstance(c, dict):
-            raise ConfigError("expected a mapping", file=path, key=f"cities.{cid}")
-        for k in c:
-            if k not in _CITY_KEYS:
-                raise ConfigError(
-                    f"unknown key {k!r}; expected one of {sorted(_CITY_KEYS)}",
-                    file=path,
-                    key=f"cities.{cid}.{k}",
-                )
-        for k in ("name", "sources", "areas"):
-            if k not in c:
-                raise ConfigError("missing required key", file=path, key=f"cities.{cid}.{k}")
-        specs = [("sources", i, s) for i, s in enumerate(c["sources"])]
-        areas = c["areas"] if isinstance(c["areas"], list) else [c["areas"]]
-        specs += [("areas", i, s) for i, s in enumerate(areas)]
-        for part, i, s in specs:
-            key = f"cities.{cid}.{part}[{i}]"
-            if not isinstance(s, dict) or "importer" not in s:
-                raise ConfigError("expected a mapping with an `importer`", file=path, key=key)
-            if s["importer"] not in IMPORTERS:
-                raise ConfigError(
-                    f"unknown importer {s['importer']!r}; expected one of {list(IMPORTERS)}",
-                    file=path,
-                    key=f"{key}.importer",
-                )
-    lead = cfg.get("lead_city")
-    if lead is not None and lead not in cities:
-        raise ConfigError(
-            f"lead city {lead!r} is not one of the cities {sorted(cities)}",
-            file=path,
-            key="lead_city",
-        )
+    _, cfg = read_network(path)
     return cfg, path
 
 
@@ -299,8 +254,7 @@ class _Resolver:
 
     def file(self, spec: dict, key: str, default: str | None = None) -> Path:
         if "path" in spec:
-            p = Path(spec["path"])
-            p = p if p.is_absolute() else data_dir() / p
+            p = resolve_config_path(spec["path"], self.cfg_path, fallback=data_dir())
             if not p.is_file():
                 raise DataError(f"file not found (from {key}.path)", file=p)
             return p
@@ -531,8 +485,7 @@ def _cache_key(cfg: dict, path: Path, catalog: Catalog, raw: Path, cities) -> st
         specs = list(c["sources"]) + (c["areas"] if isinstance(c["areas"], list) else [c["areas"]])
         for spec in specs:
             if "path" in spec:
-                p = Path(spec["path"])
-                files.add(p if p.is_absolute() else data_dir() / p)
+                files.add(resolve_config_path(spec["path"], path, fallback=data_dir()))
             ids = [spec.get("dataset"), _municipality_dataset(spec)]
             for ds in filter(None, ids):
                 if ds in catalog.datasets:
@@ -613,7 +566,7 @@ def _load(cfg, path, catalog, raw, cities, mirror, auto_fetch) -> Network:
             name=c["name"],
             country=c.get("country", ""),
             national_crs=c.get("national_crs"),
-            governance_profile=(data_dir() / gp) if gp else None,
+            governance_profile=resolve_config_path(gp, path, fallback=data_dir()) if gp else None,
             periods=[str(p) for p in c["periods"]] if c.get("periods") else None,
             group_definitions=list(c.get("group_definitions") or []),
             role=c.get("role", ""),

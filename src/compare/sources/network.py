@@ -43,8 +43,8 @@ from compare.model import (
 )
 from compare.paths import data_dir, raw_dir
 from compare.schema import SOURCE_SPECS, read_network, resolve_config_path
-from compare.sources import berlin, generic, paavo
 from compare.sources.catalog import Catalog, fetch, load_catalog, sha256_of
+from compare.sources.importers import get_importer, spec_files
 
 __all__ = ["City", "Network", "load_network", "read_network_config", "network_path", "IMPORTERS"]
 
@@ -279,122 +279,12 @@ def _common_prefix(paths: list[str]) -> str:
     return "/".join(out)
 
 
-def _import_population(cid: str, spec: dict, key: str, res: _Resolver, report: ImportReport, cache: dict):
-    imp = spec["importer"]
-    if imp == "paavo_pxweb":
-        folder = res.dataset_folder(spec, key, "paavo_raw")
-        lookup = res.dataset_folder(spec, key) / "zip_municipality.tsv"
-        muni = spec.get("municipality")
-        if not muni:
-            raise ConfigError(
-                "missing `municipality` (Finnish name)",
-                file=res.cfg_path,
-                key=f"{key}.municipality",
-            )
-        ck = ("pxweb", str(folder))
-        if ck not in cache:
-            cache[ck] = (
-                paavo.read_pxweb_dir(folder, lookup=lookup, report=ImportReport("paavo")),
-                None,
-            )
-        df, _ = cache[ck]
-        known = set(df["municipality"].unique())
-        if muni not in known:
-            raise ConfigError(
-                f"municipality {muni!r} not in the Paavo data; e.g. {sorted(known)[:8]}...",
-                file=res.cfg_path,
-                key=f"{key}.municipality",
-            )
-        df = df[df["municipality"] == muni]
-        report.suppressed += int(df["count"].isna().sum())
-        if df.loc[df["variable"] == "labour_force", "period"].isin(["2016"]).any():
-            report.notes.append(
-                "Paavo 2016 activity table publishes no labour force; it is employed + unemployed"
-            )
-        res.record(cid, spec, key, sorted(folder.glob("*.csv")) + [lookup])
-        return df.drop(columns="municipality"), "paavo-pxweb"
-    if imp == "paavo_2019":
-        path = res.file(spec, key, "pno_tilasto_2019.dbf")
-        df = paavo.read_paavo_2019(path, municipalities=[spec["municipality"]], report=report)
-        res.record(cid, spec, key, [path])
-        return df.drop(columns="municipality"), "paavo-2019"
-    if imp == "berlin_lor":
-        folder = res.dataset_folder(spec, key)
-        df = berlin.read_lor_population(folder, tables=spec.get("tables", ["t1"]), report=report)
-        res.record(cid, spec, key, sorted(folder.glob("*.csv")))
-        return df, None
-    if imp == "generic":
-        path = res.file(spec, key)
-        if "id_column" not in spec or "variables" not in spec:
-            raise ConfigError("generic source needs `id_column` and `variables`", file=res.cfg_path, key=key)
-        df = generic.read_generic_population(
-            path,
-            id_column=spec["id_column"],
-            variables=spec["variables"],
-            period=spec.get("period"),
-            period_column=spec.get("period_column"),
-            missing_values=spec.get("missing_values", ("", "..", ".")),
-            layer=spec.get("layer"),
-            report=report,
-        )
-        res.record(cid, spec, key, [path])
-        return df, None
-    raise ConfigError(f"importer {imp!r} does not read population", file=res.cfg_path, key=f"{key}.importer")
+def _import_population(cid, spec, key, res, report, cache, areas=None):
+    return get_importer(spec["importer"]).read_population(cid, spec, key, res, report, cache, areas)
 
 
-def _municipality_dataset(spec: dict) -> str | None:
-    """Data set whose postal-code -> municipality table an area spec also reads, if any."""
-    if spec.get("importer") in ("postal_areas", "paavo_2019") and "municipality" in spec:
-        return spec.get("municipality_dataset", "paavo-2019")
-    return None
-
-
-def _import_areas(cid: str, spec: dict, key: str, res: _Resolver, report: ImportReport) -> gpd.GeoDataFrame:
-    imp = spec["importer"]
-    if imp in ("postal_areas", "paavo_2019"):
-        path = res.file(spec, key)
-        g = paavo.read_postal_areas(
-            path,
-            id_column=spec.get("id_column", "posti_alue"),
-            name_column=spec.get("name_column"),
-            crs=spec.get("crs"),
-        )
-        muni_dataset = _municipality_dataset(spec)
-        if muni_dataset:
-            # keep the municipality's postal codes, as the Paavo 2019 table assigns them
-            table = res.file({"dataset": muni_dataset}, key, "pno_tilasto_2019.dbf")
-            lookup = paavo.postal_code_municipalities(table)
-            g = g[g["area_id"].map(lookup).eq(spec["municipality"])]
-            if g.empty:
-                raise ConfigError(
-                    f"no postal area of municipality {spec['municipality']!r} in the geometry file",
-                    file=res.cfg_path,
-                    key=f"{key}.municipality",
-                )
-            res.record(cid, {"dataset": muni_dataset}, key, [table])
-        g["area_level"] = spec.get("area_level", "postal_area")
-        g["vintage"] = spec.get("vintage", "postal-areas")
-        res.record(cid, spec, key, [path])
-        return g
-    if imp == "berlin_lor":
-        folder = res.dataset_folder(spec, key)
-        plr = folder / "berlin-lor-planning-areas-until-2020.geojson"
-        pgr = folder / "berlin-lor-forecast-areas-from-2021.geojson"
-        districts = folder / "berlin-lor-districts.geojson"
-        res.record(cid, spec, key, [plr, pgr, districts])
-        return berlin.read_lor_areas(plr, pgr, districts=districts, report=report)
-    if imp == "generic":
-        path = res.file(spec, key)
-        if "id_column" not in spec:
-            raise ConfigError("generic areas need `id_column`", file=res.cfg_path, key=f"{key}.id_column")
-        g = generic.read_generic_areas(
-            path, spec["id_column"], spec.get("name_column"), spec.get("crs"), spec.get("layer")
-        )
-        g["area_level"] = spec.get("area_level", "area")
-        g["vintage"] = spec.get("vintage", "generic")
-        res.record(cid, spec, key, [path])
-        return g
-    raise ConfigError(f"importer {imp!r} does not read areas", file=res.cfg_path, key=f"{key}.importer")
+def _import_areas(cid, spec, key, res, report, cache) -> gpd.GeoDataFrame:
+    return get_importer(spec["importer"]).read_areas(cid, spec, key, res, report, cache)
 
 
 def load_network(
@@ -482,14 +372,7 @@ def _cache_key(cfg: dict, path: Path, catalog: Catalog, raw: Path, cities) -> st
         h.update(f.read_bytes())
     files: set[Path] = set()
     for c in cfg["cities"].values():
-        specs = list(c["sources"]) + (c["areas"] if isinstance(c["areas"], list) else [c["areas"]])
-        for spec in specs:
-            if "path" in spec:
-                files.add(resolve_config_path(spec["path"], path, fallback=data_dir()))
-            ids = [spec.get("dataset"), _municipality_dataset(spec)]
-            for ds in filter(None, ids):
-                if ds in catalog.datasets:
-                    files |= {raw / f.path for f in catalog[ds].files}
+        files |= set(spec_files(c, catalog, raw, path).values())  # the importers say what they read
     for f in sorted(files):
         if not f.is_file():
             return None
@@ -585,7 +468,7 @@ def _load(cfg, path, catalog, raw, cities, mirror, auto_fetch) -> Network:
         parts = []
         for i, spec in enumerate(area_specs):
             key = f"cities.{cid}.areas" + (f"[{i}]" if isinstance(c["areas"], list) else "")
-            g = _import_areas(cid, spec, key, res, report)
+            g = _import_areas(cid, spec, key, res, report, cache)
             if g.crs is None:
                 raise DataError("areas have no CRS", file=path, column=key)
             parts.append(g.to_crs(crs))
@@ -597,7 +480,7 @@ def _load(cfg, path, catalog, raw, cities, mirror, auto_fetch) -> Network:
         pops = []
         for i, spec in enumerate(c["sources"]):
             key = f"cities.{cid}.sources[{i}]"
-            df, vintage = _import_population(cid, spec, key, res, report, cache)
+            df, vintage = _import_population(cid, spec, key, res, report, cache, areas)
             if "vintage" not in df.columns:
                 df["vintage"] = spec.get("vintage") or _only(areas["vintage"].unique(), path, key)
             pops.append(df)
@@ -689,6 +572,11 @@ def _load(cfg, path, catalog, raw, cities, mirror, auto_fetch) -> Network:
         all_areas.append(areas[["city", "area_id", "area_name", "area_level", "vintage", "geometry"]])
         all_pop.append(pop)
 
+    # checks across cities, by the importers that ask for them (e.g. two cities on the same grid cells)
+    by_city = {c: a for c, a in zip(wanted, all_areas, strict=True)}
+    used = {s["importer"] for c in wanted for s in _specs(cfg["cities"][c])}
+    for name in sorted(used):
+        get_importer(name).check_network(by_city, reports, cfg)
     areas = gpd.GeoDataFrame(pd.concat(all_areas, ignore_index=True), geometry="geometry", crs=crs)
     population = pd.concat(all_pop, ignore_index=True)
     unmatched_df = (
@@ -711,6 +599,10 @@ def _load(cfg, path, catalog, raw, cities, mirror, auto_fetch) -> Network:
         catalog=catalog,
         min_population=float(cfg.get("min_population", 0)),
     )
+
+
+def _specs(c: dict) -> list[dict]:
+    return list(c["sources"]) + (c["areas"] if isinstance(c["areas"], list) else [c["areas"]])
 
 
 def _only(values, path, key):

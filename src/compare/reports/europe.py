@@ -18,7 +18,14 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "CROSS_SOURCE",
     "PANEL_INDICES",
+    "confidential_table",
+    "cross_source_table",
+    "europe_position",
+    "fig_network_map",
+    "network_grid_table",
+    "show_europe_frame",
     "cell_rook_weights",
     "centre_panel",
     "city_grid_panel",
@@ -388,3 +395,69 @@ def fig_network_map(v, group_definition: str = "born_abroad"):
     uc, _ = europe_centres()
     title = f"{net.title}: partners among Europe's urban centres"
     return fig_partner_map(pd.DataFrame(rows), uc.centres, "\n".join(__import__("textwrap").wrap(title, 80)))
+
+
+_NO_PAAVO = (
+    "no comparable national figure: Paavo 2012-2017 publishes no country of birth, citizenship or "
+    "language (Statistics Finland has them by municipality, not in Paavo's postal-code tables)"
+)
+
+#: grid entry -> (national entry, national group definition or None, reason the figures differ)
+CROSS_SOURCE = {
+    "berlin": (
+        "berlin-lor",
+        "foreigners",
+        "LOR counts foreign nationals (citizenship) in the residents' register on 448 planning areas "
+        "(31 Dec 2020); the census grid counts people born abroad (country of birth: naturalised "
+        "Germans born abroad are in, German-born foreign nationals are out) on about 800 square 1 km "
+        "cells (1 Jan 2021). Smaller, socially drawn planning areas and a different group give a "
+        "different D.",
+    ),
+    "vantaa": ("vantaa-paavo", None, _NO_PAAVO),
+    "helsinki": ("helsinki-paavo", None, _NO_PAAVO),
+    "espoo": ("espoo-paavo", None, _NO_PAAVO),
+}
+
+
+def cross_source_table(net, period_national: str = "2020-H2") -> pd.DataFrame:
+    """Grid-based D (born abroad) next to the national-source D, with why they differ.
+
+    Parameters
+    ----------
+    net : Network
+        A network with both entries of a city (``segregation-network``: ``berlin`` and ``berlin-lor``).
+    period_national : str
+        Period of the national source closest to the census date (1 Jan 2021).
+    """
+    from compare.indicators import compute_panel
+
+    rows = []
+    for grid_city, (nat_city, nat_def, why) in CROSS_SOURCE.items():
+        if grid_city not in net.cities:
+            continue
+        g = city_grid_panel(net, grid_city, indices=["dissimilarity"])
+        g = g[g["group_definition"] == "born_abroad"]
+        row = {
+            "city": net.cities[grid_city].name.split(" (")[0],
+            "grid D (born abroad, 2021, 1 km cells)": (
+                round(float(g["value"].iloc[0]), 3) if len(g) else np.nan
+            ),
+            "grid cells": int(g["n_areas"].iloc[0]) if len(g) else 0,
+            "national source": net.cities[nat_city].name if nat_city in net.cities else "",
+            "national group": nat_def or "none comparable",
+            "national D": np.nan,
+            "national areas": 0,
+            "national period": "",
+            "why they differ": why,
+        }
+        if nat_def and nat_city in net.cities:
+            pop = net.population
+            pop = pop[(pop["city"] == nat_city) & (pop["period"] == period_national)]
+            p = compute_panel(pop, [net.group_definitions[nat_def]], indices=["dissimilarity"])
+            if len(p):
+                row.update(
+                    {"national D": round(float(p["value"].iloc[0]), 3),
+                     "national areas": int(p["n_areas"].iloc[0]), "national period": period_national}
+                )  # fmt: skip
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -46,9 +46,10 @@ def part_read_delineate():
 
 def part_panel(uc, cells):
     from compare.reports.europe import PANEL_INDICES, _panel_of_cells
-    from compare.sources.census_grid import GRID_GROUP_DEFINITIONS
+    from compare.sources.census_grid import GRID_GROUP_DEFINITIONS, mask_sparse
 
     sub = cells[cells["centre_id"].notna()].reset_index(drop=True)
+    sub, _ = mask_sparse(sub, by="centre_id")
     defs = list(GRID_GROUP_DEFINITIONS.values())
     t0 = time.perf_counter()
     panel = _panel_of_cells(sub, "centre_id", defs, PANEL_INDICES)

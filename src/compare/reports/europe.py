@@ -115,7 +115,10 @@ def centre_panel(definitions=None, indices=PANEL_INDICES, raw=None, cache: bool 
         except Exception:  # noqa: BLE001 - unreadable cache is absent
             pass
     uc, cells = europe_centres(raw)
+    from compare.sources.census_grid import mask_sparse
+
     sub = cells[cells["centre_id"].notna()].reset_index(drop=True)
+    sub, _ = mask_sparse(sub, by="centre_id")  # e.g. no employed persons in French, German, Swiss centres
     panel = _panel_of_cells(sub, "centre_id", defs, indices)
     info = uc.centres.set_index("centre_id")
     panel["country"] = panel["centre_id"].map(info["country"])

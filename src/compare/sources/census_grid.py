@@ -13,6 +13,14 @@ Confidential values
     (:func:`confidential_counts`). A derived variable (``born_abroad`` = other EU + outside the
     EU, the totals by birth and by age) is missing where any of its parts is.
 
+Not published (unflagged zeros)
+    France, Germany and Switzerland publish no employed persons (EMP) on the grid: the tiles carry
+    0 with flag 0 in almost every cell. A cell with 0 employed persons among 10 or more residents
+    aged 15-64 is taken as not published (missing). :func:`mask_sparse` goes further for a city or
+    an urban centre: a variable missing for more than half of its residents is treated as missing
+    in all its cells, so that a definition is undefined there rather than computed on the few
+    cells of a neighbouring country (Lille's urban centre reaches into Belgium).
+
 Additivity
     Several countries protect the census with random perturbation of small counts (cell-key
     method), so the parts of a cell do not always add up to its total even where no value is
@@ -57,6 +65,7 @@ __all__ = [
     "grid_population",
     "confidential_counts",
     "cell_id",
+    "mask_sparse",
 ]
 
 GRID_CRS = "EPSG:3035"
@@ -64,6 +73,10 @@ GRID_PERIOD = "2021"
 GRID_VINTAGE = "census-grid-2021-1km"
 TILE_SIZE = 256
 CELL_SIZE = 1000
+#: zero employed persons among at least this many residents aged 15-64 means "not published"
+UNPUBLISHED_MIN_AGE_15_64 = 10
+#: a variable missing for more than this share of a city's residents is treated as not published there
+SPARSE_SHARE = 0.5
 
 #: tile column -> canonical variable name
 GRID_VARIABLES: dict[str, str] = {
@@ -243,6 +256,12 @@ def read_tile(path: str | Path, report: ImportReport | None = None) -> pd.DataFr
         v = np.where(flag == 1, np.nan, v)  # flagged: unknown, never 0
         n_conf += int((flag == 1).sum())
         out[var] = v
+    # not published, though not flagged: France, Germany and Switzerland publish no employed persons on
+    # the grid (0 in almost every cell, flag 0). Zero employed among 10 or more residents aged 15-64 is
+    # taken as "not published" (missing), never as a true 0
+    unpub = (out["employed"] == 0) & (out["age_15_64"] >= UNPUBLISHED_MIN_AGE_15_64)
+    out["employed"] = np.where(unpub, np.nan, out["employed"])
+    n_conf += int(unpub.sum())
     frame = pd.DataFrame(out)
     _derive(frame)
     if report is not None:
@@ -386,3 +405,50 @@ def confidential_counts(cells: pd.DataFrame, by: str | None = None) -> pd.DataFr
         out.insert(2, "cells", out[by].map(size).to_numpy())
     out["share"] = out["confidential"] / out["cells"].where(out["cells"] > 0)
     return out
+
+
+def mask_sparse(cells: pd.DataFrame, by: str | None = None, share: float = SPARSE_SHARE):
+    """Treat a variable as missing in every cell of a city where it is missing for most residents.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        Cells as :func:`read_grid` returns (derived variables included).
+    by : str, optional
+        Column of the city / centre id (default: all cells are one city).
+    share : float
+        A source variable missing in cells that hold more than this share of the residents is
+        masked in all the city's cells; the derived variables are recomputed.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The cells, and ``[by,] variable, missing_share`` of every masked variable.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"population": [100.0, 100.0, 10.0], "employed": [float("nan"), float("nan"), 4.0]})
+    >>> out, masked = mask_sparse(c[["population", "employed"]])
+    >>> out["employed"].isna().all(), masked["variable"].tolist()
+    (True, ['employed'])
+    """
+    cells = cells.copy()
+    variables = [v for v in GRID_VARIABLES.values() if v in cells.columns and v != "population"]
+    w = cells["population"].fillna(0).to_numpy()
+    key = cells[by].to_numpy() if by else np.zeros(len(cells), dtype=int)
+    codes, uniq = pd.factorize(key)
+    tot = np.bincount(codes, weights=w, minlength=len(uniq))
+    rows = []
+    for v in variables:
+        miss = np.bincount(codes, weights=w * cells[v].isna().to_numpy(), minlength=len(uniq))
+        frac = np.divide(miss, tot, out=np.zeros_like(miss), where=tot > 0)
+        bad = frac > share
+        if bad.any():
+            cells.loc[bad[codes], v] = np.nan
+            for k in np.flatnonzero(bad):
+                rows.append({**({by: uniq[k]} if by else {}), "variable": v, "missing_share": float(frac[k])})
+    if rows and {"born_other_eu", "age_15_64", "employed"} <= set(cells.columns):
+        _derive(cells)
+    cols = ([by] if by else []) + ["variable", "missing_share"]
+    return cells, pd.DataFrame(rows, columns=cols)

@@ -450,6 +450,15 @@ class CensusGridImporter(Importer):
                 file=res.cfg_path,
                 key=key,
             )
+        cells, masked = cg.mask_sparse(cells)
+        for r in masked.itertuples():
+            report.notes.append(
+                f"{r.variable} is missing (confidential or not published) for {r.missing_share:.0%} of the "
+                "residents' cells, so it is treated as not published for the whole city: the group "
+                "definitions that use it are undefined here (France, Germany and Switzerland publish no "
+                "employed persons on the grid)"
+            )
+        cache[("census_grid", cid)] = cells
         conf = cg.confidential_counts(cells)
         report.suppressed += int(conf["confidential"].sum())
         flagged = conf[conf["confidential"] > 0]
@@ -460,7 +469,7 @@ class CensusGridImporter(Importer):
                 if r.share >= 0.01
             )
             report.notes.append(
-                f"confidential grid values (missing, never 0) among {len(cells)} cells: "
+                f"confidential or unpublished grid values (missing, never 0) among {len(cells)} cells: "
                 + (parts or "fewer than 1% of the cells for every variable")
             )
         heavy = flagged[flagged["share"] >= 0.2]

@@ -4,6 +4,7 @@ Each command group lives beside the code it drives and registers itself here:
 
 - ``data`` (fetch, validate) -- :mod:`compare.sources.cli`
 - ``indices`` -- :mod:`compare.indicators.cli`
+- ``grid`` (centres, cells) -- :mod:`compare.sources.grid_cli`
 - ``reports`` (run) -- :mod:`compare.reports.cli`
 - ``schema`` (JSON Schema of a config kind) -- :mod:`compare.schema.cli`
 
@@ -25,6 +26,7 @@ __all__ = ["main", "build_parser", "COMMANDS"]
 COMMANDS = {
     "data": "compare.sources.cli",
     "indices": "compare.indicators.cli",
+    "grid": "compare.sources.grid_cli",
     "reports": "compare.reports.cli",
     "schema": "compare.schema.cli",
 }

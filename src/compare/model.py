@@ -36,6 +36,7 @@ __all__ = [
     "METRIC_CRS",
     "GroupDefinition",
     "DEFAULT_GROUP_DEFINITIONS",
+    "GRID_EMPLOYMENT_CAVEAT",
     "validate_areas",
     "validate_population",
     "check_group_definitions",
@@ -106,6 +107,12 @@ class GroupDefinition:
         )
 
 
+GRID_EMPLOYMENT_CAVEAT = (
+    "EMP counts employed persons of all ages (including those over 64), so employed / aged 15-64 "
+    "approximates an employment rate; cells where the employed outnumber the residents aged 15-64 "
+    "are left out of this definition"
+)
+
 #: Group definitions shipped with the workbench. Variable names are the canonical names the
 #: importers emit (see ``compare.sources``).
 DEFAULT_GROUP_DEFINITIONS: dict[str, GroupDefinition] = {
@@ -169,6 +176,49 @@ DEFAULT_GROUP_DEFINITIONS: dict[str, GroupDefinition] = {
                 "foreigners",
             ),
             label="Residents with migration background vs all residents",
+        ),
+        # Eurostat Census 2021 1 km grid (compare.sources.census_grid): totals are the sums of the parts
+        GroupDefinition(
+            "born_outside_eu",
+            group="born_outside_eu",
+            total="population_by_birth",
+            groups=("born_in_country", "born_other_eu", "born_outside_eu"),
+            label="Residents born outside the EU vs all residents by country of birth (Census 2021 grid)",
+        ),
+        GroupDefinition(
+            "born_abroad",
+            group="born_abroad",
+            total="population_by_birth",
+            groups=("born_in_country", "born_abroad"),
+            label="Residents born abroad (other EU or outside the EU) vs all residents (Census 2021 grid)",
+        ),
+        GroupDefinition(
+            "born_other_eu",
+            group="born_other_eu",
+            total="population_by_birth",
+            groups=("born_in_country", "born_other_eu", "born_outside_eu"),
+            label="Residents born in another EU country vs all residents (Census 2021 grid)",
+        ),
+        GroupDefinition(
+            "children",
+            group="age_under_15",
+            total="population_by_age",
+            groups=("age_under_15", "age_15_64", "age_65_plus"),
+            label="Children under 15 vs all residents (Census 2021 grid)",
+        ),
+        GroupDefinition(
+            "older_people",
+            group="age_65_plus",
+            total="population_by_age",
+            groups=("age_under_15", "age_15_64", "age_65_plus"),
+            label="Residents aged 65 or over vs all residents (Census 2021 grid)",
+        ),
+        GroupDefinition(
+            "employment_15_64",
+            group="employed_within_15_64",
+            total="age_15_64",
+            groups=("employed_within_15_64", "not_employed_15_64"),
+            label="Employed persons vs residents aged 15-64 (approximate: " + GRID_EMPLOYMENT_CAVEAT + ")",
         ),
     ]
 }

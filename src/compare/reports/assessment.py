@@ -80,6 +80,7 @@ class CityAssessment:
     notes: list[str] = field(default_factory=list)
     effects: list = field(default_factory=list)
     id_matches_file: str | None = None
+    covered_ids: list | None = None
 
     @property
     def name(self) -> str:
@@ -93,7 +94,9 @@ class CityAssessment:
 
     @property
     def covered(self) -> list[str]:
-        """Area ids covered by the city's model."""
+        """Area ids covered by the city's model (none where the city's areas use another scheme)."""
+        if self.covered_ids is not None:
+            return list(self.covered_ids)
         return list(self.profile.area_ids) if self.profile else []
 
     @property
@@ -143,6 +146,43 @@ def _mark_breaks(ax, xs: list[float], name: str, colour="0.4") -> None:
             va="top",
             color="0.3",
         )
+
+
+def network_profiles(net, rubric=None) -> dict:
+    """Governance profiles of a network's cities, read from each city's ``governance_profile:`` key.
+
+    A city without the key has no profile (its report says so). Keys are the network's city ids,
+    so one profile can serve two entries of a city (e.g. ``vantaa`` on the grid and
+    ``vantaa-paavo`` on postal areas).
+
+    Examples
+    --------
+    >>> from compare.sources import load_network
+    >>> sorted(network_profiles(load_network("helsinki-berlin")))  # doctest: +SKIP
+    ['berlin', 'espoo', 'helsinki', 'vantaa']
+    """
+    from compare.governance import load_profile
+
+    out = {}
+    for cid, c in net.cities.items():
+        if c.governance_profile is not None:
+            out[cid] = load_profile(c.governance_profile, rubric=rubric)
+    return out
+
+
+def _covered_ids(net, city: str, profile) -> tuple[list[str], str]:
+    """Covered area ids that are areas of the city's data, and a note when the schemes differ."""
+    if profile is None:
+        return [], ""
+    areas = net.areas[net.areas["city"] == city]
+    ids = list(profile.area_ids)
+    if (areas["area_level"] == "grid_1km").all() and ids:
+        return [], (
+            f"the governance profile's {len(ids)} covered areas use the scheme {profile.area_scheme!r}; "
+            "this entry is on 1 km grid cells, so covered-vs-rest comparisons and local-action effects are "
+            "shown only for the city's entry on its national areas"
+        )
+    return ids, ""
 
 
 def _choose_map_period(local: pd.DataFrame, covered: list[str]) -> str | None:
@@ -199,7 +239,7 @@ def load_city(
     """
     import warnings
 
-    from compare.governance import load_practices, load_profiles, load_rubric
+    from compare.governance import load_practices, load_rubric
     from compare.indicators import compute_panel, disadvantage_index, local_indicators
     from compare.sources import load_network, read_network_config
 
@@ -222,7 +262,10 @@ def load_city(
     years = {int(p[:4]) for p in chosen}
     in_range = pop["period"].str.slice(0, 4).astype(int).between(min(years), max(years))
     keep = in_range & ((pop["city"] != city) | pop["period"].isin(chosen))
-    panel = compute_panel(pop[keep], net.group_definitions, indices=list(TREND_INDICES))
+    # only definitions with data in these years (a grid city of 2021 next to Paavo entries of 2012-2017)
+    present = set(pop.loc[keep, "variable"].unique())
+    defs_here = {k: g for k, g in net.group_definitions.items() if set(g.variables) & present}
+    panel = compute_panel(pop[keep], defs_here, indices=list(TREND_INDICES))
     city_pop = pop[(pop["city"] == city) & pop["period"].isin(chosen)]
     areas = net.areas[net.areas["city"] == city]
     defs = net.definitions_for(city)
@@ -230,9 +273,10 @@ def load_city(
         city_pop, defs, areas, lisa_clusters=False, min_population=net.min_population or 0
     )
     rubric = load_rubric()
-    profiles = load_profiles(rubric=rubric)
-    profiles = {k: v for k, v in profiles.items() if k in net.cities}
-    covered = list(profiles[city].area_ids) if city in profiles else []
+    profiles = network_profiles(net, rubric)
+    covered, profile_note = _covered_ids(net, city, profiles.get(city))
+    if profile_note:
+        notes.append(profile_note)
     map_period = _choose_map_period(local, covered)
     local_map = local_indicators(
         city_pop[city_pop["period"] == map_period],
@@ -247,7 +291,7 @@ def load_city(
         local_map, {d: (-1.0 if d in FAVOURABLE_GROUPS else 1.0) for d in present}
     )
     effects, matches_file = [], None
-    if city in profiles and profiles[city].actions:
+    if city in profiles and profiles[city].actions and covered:
         from compare.reports.effects import evaluate_profile_actions
 
         matches, matches_file = _id_matches(net, city)
@@ -272,6 +316,7 @@ def load_city(
         local_map=local_map,
         disadvantage=disadvantage,
         notes=notes + net.notes(),
+        covered_ids=covered,
         effects=effects,
         id_matches_file=matches_file,
     )
@@ -328,7 +373,15 @@ def header(a: CityAssessment):
 
     esc = _html.escape
     p = a.profile
-    model = esc(p.name) if p else "no governance profile recorded"
+    model = (
+        esc(p.name)
+        if p
+        else (
+            "no governance profile exists for this city in the workbench (no <code>governance_profile:"
+            "</code> in the network file): the sections on the model, the rubric, practices and local "
+            "actions are empty; the data sections are complete"
+        )
+    )
     summary = esc(" ".join(p.summary.split())) if p and p.summary else ""
     peers = ", ".join(esc(a.network.cities[c].name) for c in a.peers)
     return HTML(
@@ -407,9 +460,19 @@ def fig_rubric(a: CityAssessment):
     from compare.governance import score_matrix
     from compare.plots.governance import plot_radar
 
-    m = score_matrix(a.profiles, a.rubric, level="dimension")
+    m = score_matrix(a.profiles, a.rubric, level="dimension") if a.profiles else pd.DataFrame()
     cities = [c for c in [a.city, *a.peers] if c in m.index]
-    return _close(plot_radar(m, a.rubric, cities=cities, title=f"Governance maturity: {a.name} and peers"))
+    if not cities:
+        from IPython.display import HTML
+
+        return HTML(
+            f"<p>No governance profile exists for {_html.escape(a.name)} or its peers in this network, "
+            "so there is no rubric radar.</p>"
+        )
+    title = f"Governance maturity: {a.name} and peers"
+    if a.city not in m.index:
+        title = f"Governance maturity of the profiled peers ({a.name} has no profile)"
+    return _close(plot_radar(m, a.rubric, cities=cities, title=title))
 
 
 def index_table(a: CityAssessment, index: str = "dissimilarity") -> pd.DataFrame:
@@ -481,6 +544,10 @@ def fig_index_trends(a: CityAssessment, index: str = "dissimilarity"):
         title = f"{d.replace('_', ' ')} ({gd.group} / {gd.total})"
         ax.set_title(textwrap.fill(title, 50), fontsize=9)  # long variable names stay inside the figure
         ax.set_xlabel("Year")
+        if t["x"].nunique() == 1:  # one period (e.g. the 2021 census grid): no empty decades around it
+            x0 = float(t["x"].iloc[0])
+            ax.set_xlim(x0 - 2, x0 + 2)
+            ax.set_xticks([x0], [str(t["period"].iloc[0])])
         ax.set_ylabel(INDEX_LABELS.get(index, index))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
@@ -627,7 +694,16 @@ def fig_outcomes(a: CityAssessment):
 
     t = outcomes_table(a)
     if t.empty:
-        raise DataError("no covered areas to compare", column="covered_areas")
+        from IPython.display import HTML
+
+        why = (
+            "it has no governance profile"
+            if a.profile is None
+            else "the profile's covered areas are not areas of this data entry"
+            if not a.covered
+            else "no covered area has data"
+        )
+        return HTML(f"<p>No covered-vs-rest comparison for {_html.escape(a.name)}: {why}.</p>")
     inds = list(dict.fromkeys(t["indicator"]))
     fig, axes = panel_grid(len(inds), ncols=3, panel_size=(4.2, 3.2))
     for ax, ind in zip(axes, inds, strict=True):
@@ -825,7 +901,17 @@ def import_notes(a: CityAssessment) -> pd.DataFrame:
     >>> import_notes(a).columns.tolist()  # doctest: +SKIP
     ['note']
     """
-    return pd.DataFrame({"note": list(dict.fromkeys(a.notes))})
+    notes = list(dict.fromkeys(a.notes))
+    from compare.reports.europe import confidential_table
+
+    for r in confidential_table(a.network, a.city).itertuples():
+        if r.confidential_cells:
+            notes.append(
+                f"{r.group_definition}: {r.confidential_cells} of {r.cells} grid cells ({r.share:.0%}, "
+                f"{r.population_in_confidential_cells:,.0f} residents) have a confidential count this "
+                "definition needs and are left out of its indices"
+            )
+    return pd.DataFrame({"note": notes})
 
 
 def action_effects_table(a: CityAssessment) -> pd.DataFrame:

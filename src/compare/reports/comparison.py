@@ -95,7 +95,6 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
     from compare.governance import (
         ModelSimilarity,
         load_practices,
-        load_profiles,
         load_rubric,
         score_matrix,
     )
@@ -107,7 +106,13 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
     chosen = [c for c in (cities or order) if c in net.cities]
     panel = compute_panel(net.population, net.group_definitions, indices=list(TREND_INDICES))
     rubric = load_rubric()
-    profiles = {k: v for k, v in load_profiles(rubric=rubric).items() if k in chosen}
+    from compare.reports.assessment import network_profiles
+
+    profiles, seen = {}, set()
+    for k, v in network_profiles(net, rubric).items():
+        if k in chosen and v.path not in seen:  # one row per profile (a city may have two data entries)
+            profiles[k] = v
+            seen.add(v.path)
     scores = score_matrix(profiles, rubric, level="criterion") if profiles else pd.DataFrame()
     similarity = None
     if len(profiles) > n_clusters:
@@ -124,6 +129,8 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
     )
     from compare.reports.qca_section import qca_section
 
+    if not profiles:
+        return v  # no rubric scores, no conditions: show_qca says so
     sc = qca_scores(v)
     conditions = [d for d in rubric.dimension_ids if d in set(sc["dimension"])] or None
     v.qca = qca_section(sc, qca_outcome(v), conditions, names={c: v.name(c) for c in chosen})
@@ -180,6 +187,14 @@ def show_qca(v: NetworkComparison) -> None:
 
     esc = _html.escape
     s = v.qca
+    if s is None:
+        display(
+            HTML(
+                "<p><strong>QCA not run:</strong> no city of this network has a governance profile, and "
+                "the QCA's conditions are the profiles' rubric scores.</p>"
+            )
+        )
+        return None
     res = s.result
     if s.ran:
         head, rest = "QCA run", res.message
@@ -254,6 +269,10 @@ def fig_rubric_heatmap(v: NetworkComparison):
     from compare.governance import score_matrix
     from compare.plots.governance import plot_heatmap
 
+    if not v.profiles:
+        from IPython.display import HTML
+
+        return HTML("<p>No city of this network has a governance profile yet: no rubric heatmap.</p>")
     m = score_matrix(v.profiles, v.rubric, level="dimension")
     m.index = [v.name(c) for c in m.index]
     return _close(plot_heatmap(m, v.rubric))
@@ -335,7 +354,10 @@ def model_types(v: NetworkComparison) -> pd.DataFrame:
                 "covered areas": len(p.covered_areas),
             }
         )
-    return pd.DataFrame(rows).sort_values(["model type", "city"]).reset_index(drop=True)
+    cols = ["city", "model type", "model", "stage", "start year", "covered areas"]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    return pd.DataFrame(rows, columns=cols).sort_values(["model type", "city"]).reset_index(drop=True)
 
 
 def fig_dendrogram(v: NetworkComparison):
@@ -348,7 +370,12 @@ def fig_dendrogram(v: NetworkComparison):
     from compare.plots.governance import plot_dendrogram
 
     if v.similarity is None:
-        raise DataError("too few profiled cities to cluster", column="profiles")
+        from IPython.display import HTML
+
+        return HTML(
+            f"<p>No model types: {len(v.profiles)} cit{'y has' if len(v.profiles) == 1 else 'ies have'} a "
+            "governance profile, too few to cluster.</p>"
+        )
     return _close(plot_dendrogram(v.similarity))
 
 

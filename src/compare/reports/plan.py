@@ -55,28 +55,12 @@ class NetworkPlan:
     all_cities: dict[str, dict] = field(default_factory=dict)
 
 
-def _dataset_files(spec: dict, catalog, raw: Path, data: Path, cfg_path=None) -> dict[str, Path]:
-    from compare.schema import resolve_config_path
-
-    if "path" in spec:
-        return {f"path:{spec['path']}": resolve_config_path(spec["path"], cfg_path, fallback=data)}
-    if "dataset" not in spec:
-        return {}
-    ds = catalog[spec["dataset"]]
-    return {f"{ds.id}:{f.path}": raw / f.path for f in ds.files}
-
-
 def _city_files(cid: str, cfg: dict, catalog, raw: Path, data: Path, cfg_path=None) -> dict[str, Path]:
+    """Every input of one city: the files its importers say they read, and its governance profile."""
     from compare.schema import resolve_config_path
+    from compare.sources.importers import spec_files
 
-    files: dict[str, Path] = {}
-    areas = cfg["areas"] if isinstance(cfg["areas"], list) else [cfg["areas"]]
-    for spec in list(cfg.get("sources") or []) + areas:
-        files.update(_dataset_files(spec, catalog, raw, data, cfg_path))
-        if spec.get("importer") in ("postal_areas", "paavo_2019"):
-            # these importers also read the municipality table (compare.sources.network)
-            muni = {"dataset": spec.get("municipality_dataset", "paavo-2019")}
-            files.update(_dataset_files(muni, catalog, raw, data))
+    files: dict[str, Path] = dict(spec_files(cfg, catalog, raw, cfg_path))
     profile = cfg.get("governance_profile")
     if profile:
         files["governance_profile"] = resolve_config_path(profile, cfg_path, fallback=data)

@@ -42,8 +42,8 @@ from compare.model import (
 )
 from compare.paths import data_dir, raw_dir
 from compare.schema import SOURCE_SPECS, did_you_mean, read_network, resolve_config_path
-from compare.sources import berlin, generic, paavo
 from compare.sources.catalog import Catalog, Dataset, fetch, load_catalog, sha256_of, verify_file
+from compare.sources.importers import get_importer, spec_files
 
 __all__ = ["City", "Network", "load_network", "read_network_config", "network_path", "IMPORTERS"]
 
@@ -303,128 +303,12 @@ def _common_prefix(paths: list[str]) -> str:
     return "/".join(out)
 
 
-def _import_population(cid: str, spec: dict, key: str, res: _Resolver, report: ImportReport, cache: dict):
-    imp = spec["importer"]
-    if imp == "paavo_pxweb":
-        folder = res.dataset_folder(spec, key, "paavo_raw")
-        lookup = res.dataset_folder(spec, key) / "zip_municipality.tsv"
-        muni = spec.get("municipality")
-        if not muni:
-            raise ConfigError(
-                "missing `municipality` (Finnish name)",
-                file=res.cfg_path,
-                key=f"{key}.municipality",
-            )
-        ck = ("pxweb", str(folder))
-        if ck not in cache:
-            cache[ck] = (
-                paavo.read_pxweb_dir(folder, lookup=lookup, report=ImportReport("paavo")),
-                None,
-            )
-        df, _ = cache[ck]
-        known = set(df["municipality"].unique())
-        if muni not in known:
-            raise ConfigError(
-                f"municipality {muni!r} not in the Paavo data; e.g. {sorted(known)[:8]}...",
-                file=res.cfg_path,
-                key=f"{key}.municipality",
-            )
-        df = df[df["municipality"] == muni]
-        report.suppressed += int(df["count"].isna().sum())
-        if df.loc[df["variable"] == "labour_force", "period"].isin(["2016"]).any():
-            report.notes.append(
-                "Paavo 2016 activity table publishes no labour force; it is employed + unemployed"
-            )
-        res.record(cid, spec, key, sorted(folder.glob("*.csv")) + [lookup])
-        return df.drop(columns="municipality"), "paavo-pxweb"
-    if imp == "paavo_2019":
-        path = res.file(spec, key, "pno_tilasto_2019.dbf")
-        df = paavo.read_paavo_2019(path, municipalities=[spec["municipality"]], report=report)
-        res.record(cid, spec, key, [path])
-        return df.drop(columns="municipality"), "paavo-2019"
-    if imp == "berlin_lor":
-        folder = res.dataset_folder(spec, key)
-        df = berlin.read_lor_population(folder, tables=spec.get("tables", ["t1"]), report=report)
-        res.record(cid, spec, key, sorted(folder.glob("*.csv")))
-        return df, None
-    if imp == "generic":
-        path = res.file(spec, key)
-        variables = spec["variables"]
-        if isinstance(variables, list):  # the file already uses the canonical names
-            variables = {v: v for v in variables}
-        df = generic.read_generic_population(
-            path,
-            id_column=spec["id_column"],
-            variables=variables,
-            period=spec.get("period"),
-            period_column=spec.get("period_column"),
-            missing_values=spec.get("missing_values", ("", "..", ".")),
-            layer=spec.get("layer"),
-            report=report,
-            layout=spec.get("layout", "wide"),
-            variable_column=spec.get("variable_column"),
-            count_column=spec.get("count_column"),
-            derived=spec.get("derived"),
-            encoding=spec.get("encoding", "utf-8"),
-        )
-        res.record(cid, spec, key, [path])
-        return df, None
-    raise ConfigError(f"importer {imp!r} does not read population", file=res.cfg_path, key=f"{key}.importer")
+def _import_population(cid, spec, key, res, report, cache, areas=None):
+    return get_importer(spec["importer"]).read_population(cid, spec, key, res, report, cache, areas)
 
 
-def _municipality_dataset(spec: dict) -> str | None:
-    """Data set whose postal-code -> municipality table an area spec also reads, if any."""
-    if spec.get("importer") in ("postal_areas", "paavo_2019") and "municipality" in spec:
-        return spec.get("municipality_dataset", "paavo-2019")
-    return None
-
-
-def _import_areas(cid: str, spec: dict, key: str, res: _Resolver, report: ImportReport) -> gpd.GeoDataFrame:
-    imp = spec["importer"]
-    if imp in ("postal_areas", "paavo_2019"):
-        path = res.file(spec, key)
-        g = paavo.read_postal_areas(
-            path,
-            id_column=spec.get("id_column", "posti_alue"),
-            name_column=spec.get("name_column"),
-            crs=spec.get("crs"),
-        )
-        muni_dataset = _municipality_dataset(spec)
-        if muni_dataset:
-            # keep the municipality's postal codes, as the Paavo 2019 table assigns them
-            table = res.file({"dataset": muni_dataset}, key, "pno_tilasto_2019.dbf")
-            lookup = paavo.postal_code_municipalities(table)
-            g = g[g["area_id"].map(lookup).eq(spec["municipality"])]
-            if g.empty:
-                raise ConfigError(
-                    f"no postal area of municipality {spec['municipality']!r} in the geometry file",
-                    file=res.cfg_path,
-                    key=f"{key}.municipality",
-                )
-            res.record(cid, {"dataset": muni_dataset}, key, [table])
-        g["area_level"] = spec.get("area_level", "postal_area")
-        g["vintage"] = spec.get("vintage", "postal-areas")
-        res.record(cid, spec, key, [path])
-        return g
-    if imp == "berlin_lor":
-        folder = res.dataset_folder(spec, key)
-        plr = folder / "berlin-lor-planning-areas-until-2020.geojson"
-        pgr = folder / "berlin-lor-forecast-areas-from-2021.geojson"
-        districts = folder / "berlin-lor-districts.geojson"
-        res.record(cid, spec, key, [plr, pgr, districts])
-        return berlin.read_lor_areas(plr, pgr, districts=districts, report=report)
-    if imp == "generic":
-        path = res.file(spec, key)
-        if "id_column" not in spec:
-            raise ConfigError("generic areas need `id_column`", file=res.cfg_path, key=f"{key}.id_column")
-        g = generic.read_generic_areas(
-            path, spec["id_column"], spec.get("name_column"), spec.get("crs"), spec.get("layer")
-        )
-        g["area_level"] = spec.get("area_level", "area")
-        g["vintage"] = spec.get("vintage", "generic")
-        res.record(cid, spec, key, [path])
-        return g
-    raise ConfigError(f"importer {imp!r} does not read areas", file=res.cfg_path, key=f"{key}.importer")
+def _import_areas(cid, spec, key, res, report, cache) -> gpd.GeoDataFrame:
+    return get_importer(spec["importer"]).read_areas(cid, spec, key, res, report, cache)
 
 
 def load_network(
@@ -517,18 +401,12 @@ def _cache_key(cfg: dict, path: Path, catalog: Catalog, raw: Path, cities) -> st
     code = sorted(Path(__file__).parent.glob("*.py")) + [Path(__file__).parents[1] / "model.py"]
     for f in code:
         h.update(f.read_bytes())
-    own: set[Path] = set()
-    listed: dict[Path, str] = {}
+    files: set[Path] = set()
     for c in cfg["cities"].values():
-        specs = list(c["sources"]) + (c["areas"] if isinstance(c["areas"], list) else [c["areas"]])
-        for spec in specs:
-            if "path" in spec:
-                own.add(resolve_config_path(spec["path"], path, fallback=data_dir()))
-            ids = [spec.get("dataset"), _municipality_dataset(spec)]
-            for ds in filter(None, ids):
-                if ds in catalog.datasets:
-                    listed |= {raw / f.path: f.sha256 for f in catalog[ds].files}
-    for f in sorted(own | set(listed)):
+        files |= set(spec_files(c, catalog, raw, path).values())  # the importers say what they read
+    # catalog files enter by their catalog sha256 (verified), the user's own files by their content
+    listed = {raw / f.path: f.sha256 for ds in catalog.datasets.values() for f in ds.files}
+    for f in sorted(files):
         if not f.is_file():
             return None
         if f in listed:
@@ -693,7 +571,7 @@ def _load(cfg, path, catalog, raw, cities, mirror, auto_fetch) -> Network:
         parts = []
         for i, spec in enumerate(area_specs):
             key = f"cities.{cid}.areas" + (f"[{i}]" if isinstance(c["areas"], list) else "")
-            g = _import_areas(cid, spec, key, res, report)
+            g = _import_areas(cid, spec, key, res, report, cache)
             if g.crs is None:
                 raise DataError("areas have no CRS", file=path, column=key)
             parts.append(g.to_crs(crs))
@@ -705,7 +583,7 @@ def _load(cfg, path, catalog, raw, cities, mirror, auto_fetch) -> Network:
         pops = []
         for i, spec in enumerate(c["sources"]):
             key = f"cities.{cid}.sources[{i}]"
-            df, vintage = _import_population(cid, spec, key, res, report, cache)
+            df, vintage = _import_population(cid, spec, key, res, report, cache, areas)
             if "vintage" not in df.columns:
                 df["vintage"] = spec.get("vintage") or _only(areas["vintage"].unique(), path, key)
             pops.append(df)
@@ -797,6 +675,11 @@ def _load(cfg, path, catalog, raw, cities, mirror, auto_fetch) -> Network:
         all_areas.append(areas[["city", "area_id", "area_name", "area_level", "vintage", "geometry"]])
         all_pop.append(pop)
 
+    # checks across cities, by the importers that ask for them (e.g. two cities on the same grid cells)
+    by_city = {c: a for c, a in zip(wanted, all_areas, strict=True)}
+    used = {s["importer"] for c in wanted for s in _specs(cfg["cities"][c])}
+    for name in sorted(used):
+        get_importer(name).check_network(by_city, reports, cfg)
     areas = gpd.GeoDataFrame(pd.concat(all_areas, ignore_index=True), geometry="geometry", crs=crs)
     population = pd.concat(all_pop, ignore_index=True)
     unmatched_df = (
@@ -819,6 +702,10 @@ def _load(cfg, path, catalog, raw, cities, mirror, auto_fetch) -> Network:
         catalog=catalog,
         min_population=float(cfg.get("min_population", 0)),
     )
+
+
+def _specs(c: dict) -> list[dict]:
+    return list(c["sources"]) + (c["areas"] if isinstance(c["areas"], list) else [c["areas"]])
 
 
 def _only(values, path, key):

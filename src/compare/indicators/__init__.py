@@ -12,12 +12,12 @@ quotients, local entropy, gap to the city, LISA clusters) and :func:`disadvantag
 :func:`disadvantage_dynamics` (:mod:`~compare.indicators.local`).
 """
 
+from compare.indicators.change import index_change
 from compare.indicators.decomposition import decompose_mutual_information
 from compare.indicators.inference import (
     DifferenceResult,
     bootstrap_replicates,
     difference_test,
-    index_change,
 )
 from compare.indicators.local import (
     LISA_ENGINES,

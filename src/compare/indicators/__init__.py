@@ -14,6 +14,11 @@ quotients, local entropy, gap to the city, LISA clusters) and :func:`disadvantag
 
 from compare.indicators.change import index_change
 from compare.indicators.decomposition import decompose_mutual_information
+from compare.indicators.difference import (
+    decompose_change,
+    decompose_change_network,
+    decompose_index_difference,
+)
 from compare.indicators.inference import (
     DifferenceResult,
     bootstrap_replicates,
@@ -75,6 +80,9 @@ __all__ = [
     "contiguity_weights",
     "grid_weights",
     "decompose_mutual_information",
+    "decompose_change",
+    "decompose_index_difference",
+    "decompose_change_network",
     "bootstrap_replicates",
     "difference_test",
     "DifferenceResult",

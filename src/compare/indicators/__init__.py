@@ -32,6 +32,7 @@ from compare.indicators.local import (
     lisa,
     local_indicators,
 )
+from compare.indicators.local_scores import local_segregation, local_segregation_network
 from compare.indicators.multigroup import (
     multi_dissimilarity,
     multi_gini,
@@ -88,6 +89,8 @@ __all__ = [
     "DifferenceResult",
     "index_change",
     "local_indicators",
+    "local_segregation",
+    "local_segregation_network",
     "lisa",
     "LISA_ENGINES",
     "LISA_LABELS",

@@ -313,7 +313,7 @@ def decompose_change(
     Examples
     --------
     >>> t1 = pd.DataFrame({"u": list("aabb"), "g": [1, 2, 1, 2], "n": [40, 10, 10, 40]})
-    >>> t2 = t1.assign(n=[40, 10, 20, 80])  # area b doubled: a change of the unit margin only
+    >>> t2 = t1.assign(n=[40, 10, 20, 80])  # area b doubled: margins change, structure not
     >>> d = decompose_change(t1, t2, unit="u", group="g", weight="n").set_index("stat")["est"]
     >>> d[["diff", "unit_marginal", "group_marginal", "structural"]].round(4).tolist()
     [-0.0201, -0.0211, 0.001, 0.0]

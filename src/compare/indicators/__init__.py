@@ -12,6 +12,7 @@ quotients, local entropy, gap to the city, LISA clusters) and :func:`disadvantag
 :func:`disadvantage_dynamics` (:mod:`~compare.indicators.local`).
 """
 
+from compare.indicators.bias import bias_corrected_panel, random_allocation_panel
 from compare.indicators.change import index_change
 from compare.indicators.decomposition import decompose_mutual_information
 from compare.indicators.difference import (
@@ -88,6 +89,8 @@ __all__ = [
     "difference_test",
     "DifferenceResult",
     "index_change",
+    "bias_corrected_panel",
+    "random_allocation_panel",
     "local_indicators",
     "local_segregation",
     "local_segregation_network",

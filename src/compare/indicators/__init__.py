@@ -41,6 +41,7 @@ from compare.indicators.multigroup import (
     normalized_exposure,
     theil_h,
 )
+from compare.indicators.multiscalar import kernel_weights, multiscalar_profile, multiscalar_profile_network
 from compare.indicators.panel import INDEX_FAMILY, INDICES, compute_panel, panel_from_wide
 from compare.indicators.spatial import (
     MoranResult,
@@ -94,6 +95,9 @@ __all__ = [
     "local_indicators",
     "local_segregation",
     "local_segregation_network",
+    "multiscalar_profile",
+    "multiscalar_profile_network",
+    "kernel_weights",
     "lisa",
     "LISA_ENGINES",
     "LISA_LABELS",

@@ -50,6 +50,7 @@ from compare.indicators.spatial import (
     morans_i,
     spatial_dissimilarity,
 )
+from compare.indicators.transitions import spatial_markov, status_change_summary, transition_matrices
 from compare.indicators.twogroup import (
     atkinson,
     correlation_ratio,
@@ -59,6 +60,7 @@ from compare.indicators.twogroup import (
     gini,
     isolation,
 )
+from compare.indicators.types import neighbourhood_types, type_profiles
 
 __all__ = [
     "INDICES",
@@ -103,4 +105,9 @@ __all__ = [
     "LISA_LABELS",
     "disadvantage_index",
     "disadvantage_dynamics",
+    "neighbourhood_types",
+    "type_profiles",
+    "transition_matrices",
+    "spatial_markov",
+    "status_change_summary",
 ]

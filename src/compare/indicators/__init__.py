@@ -7,6 +7,17 @@ decomposition of the mutual information (:mod:`~compare.indicators.decomposition
 collected by :func:`compute_panel` into one tidy table, with bootstrap intervals, difference
 tests and change between periods (:mod:`~compare.indicators.inference`).
 
+Why and at which scale (:mod:`~compare.indicators.difference`, :mod:`~compare.indicators.local_scores`,
+:mod:`~compare.indicators.bias`, :mod:`~compare.indicators.multiscalar`): :func:`decompose_change`
+(Shapley decomposition of a change in M, R ``mutual_difference``), :func:`decompose_index_difference`
+(spatial/composition split of a difference in D), :func:`local_segregation` (R ``mutual_local``),
+:func:`bias_corrected_panel` and :func:`random_allocation_panel`, :func:`multiscalar_profile`.
+Every index is described once (:mod:`~compare.indicators.registry`).
+
+Neighbourhood types and transitions (:mod:`~compare.indicators.types`,
+:mod:`~compare.indicators.transitions`): :func:`neighbourhood_types`, :func:`transition_matrices`,
+:func:`spatial_markov` (PySAL ``giddy``), :func:`status_change_summary`.
+
 Neighbourhood level (one row per area x period): :func:`local_indicators` (shares, location
 quotients, local entropy, gap to the city, LISA clusters) and :func:`disadvantage_index` with
 :func:`disadvantage_dynamics` (:mod:`~compare.indicators.local`).

@@ -116,7 +116,9 @@ def transition_matrices(
     >>> m.pivot(index="from_state", columns="to_state", values="count").values.tolist()
     [[2.0, 0.0], [1.0, 1.0]]
     """
-    from giddy.markov import Markov
+    with warnings.catch_warnings():  # giddy -> quantecon -> tqdm.auto warns about ipywidgets
+        warnings.simplefilter("ignore")
+        from giddy.markov import Markov
 
     by = list(by)
     rows = []
@@ -203,7 +205,9 @@ def spatial_markov(
     >>> mats.groupby("neighbour_state")["count"].sum().to_dict()
     {'h': 6.0, 'l': 2.0}
     """
-    from giddy.markov import Spatial_Markov
+    with warnings.catch_warnings():  # giddy -> quantecon -> tqdm.auto warns about ipywidgets
+        warnings.simplefilter("ignore")
+        from giddy.markov import Spatial_Markov
 
     from compare.indicators.spatial import contiguity_weights
 

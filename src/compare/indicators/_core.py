@@ -19,7 +19,7 @@ Rules applied here, once, for every index (documented in the panel's ``note`` co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,7 +28,7 @@ import pandas as pd
 from compare.errors import DataError
 from compare.model import check_counts, check_unique, closest_columns
 
-__all__ = ["Stacked", "stack", "seg_sum", "xlogx_ratio"]
+__all__ = ["Stacked", "stack", "seg_sum", "xlogx_ratio", "IndexSpec", "FAMILIES"]
 
 
 @dataclass
@@ -80,6 +80,71 @@ class Stacked:
         if self.groups is not None:
             return self.groups.sum(axis=1)
         return self.t
+
+
+#: index families, in panel output order, and the counts each one needs
+FAMILIES: dict[str, str] = {"two-group": "pair", "multigroup": "partition", "spatial": "pair"}
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    """Description of one city-level index, the single place the panel learns about it.
+
+    Attributes
+    ----------
+    name : str
+        Panel name (the ``index`` column).
+    family : {"two-group", "multigroup", "spatial"}
+        Family (:data:`FAMILIES`): which counts the kernel reads (``pair`` = focus group and
+        total, ``partition`` = the groups) and whether it needs spatial weights.
+    kernel : callable
+        Vectorised kernel ``kernel(stacked, **params)`` (spatial: ``kernel(stacked, w, **params)``)
+        returning one value per segment.
+    parameters : mapping
+        Panel option -> kernel keyword (e.g. ``{"atkinson_b": "b"}``).
+    p_value : callable, optional
+        ``p_value(stacked, w, values) -> p per segment`` when the index has an analytic test
+        (Moran's I); the panel then adds a ``p_value`` column.
+    """
+
+    name: str
+    family: str
+    kernel: Callable
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    p_value: Callable | None = None
+
+    def __post_init__(self):
+        if self.family not in FAMILIES:
+            raise ValueError(f"unknown index family {self.family!r}; expected one of {list(FAMILIES)}")
+
+    @property
+    def counts(self) -> str:
+        """``"pair"`` (focus group and total) or ``"partition"`` (the groups)."""
+        return FAMILIES[self.family]
+
+    @property
+    def spatial(self) -> bool:
+        """Whether the kernel needs spatial weights."""
+        return self.family == "spatial"
+
+    def bind(self, **options) -> Callable:
+        """The kernel with its parameters taken from panel ``options``, called as ``f(s[, w])``.
+
+        Examples
+        --------
+        >>> spec = IndexSpec("x", "two-group", lambda s, b=0.5: b, {"atkinson_b": "b"})
+        >>> spec.bind(atkinson_b=0.3)(None)
+        0.3
+        """
+        kw = {k: options[o] for o, k in self.parameters.items() if o in options}
+        if not kw:
+            return self.kernel
+        kern = self.kernel
+
+        def bound(*args):
+            return kern(*args, **kw)
+
+        return bound
 
 
 def seg_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from compare.indicators._core import Stacked, from_arrays, seg_sum, xlogx_ratio
+from compare.indicators._core import IndexSpec, Stacked, from_arrays, seg_sum, xlogx_ratio
 from compare.indicators.twogroup import _pairwise_abs
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "normalized_exposure",
     "group_entropy",
     "MULTI_GROUP_INDICES",
+    "MULTI_GROUP_SPECS",
 ]
 
 
@@ -184,11 +185,13 @@ def group_entropy(shares: ArrayLike) -> float:
     return float(_entropy_of(np.asarray(shares, dtype=float)))
 
 
+#: description of every multigroup index, in panel order
+MULTI_GROUP_SPECS: tuple[IndexSpec, ...] = (
+    IndexSpec("mutual_information", "multigroup", _mutual_information),
+    IndexSpec("theil_h", "multigroup", _theil_h),
+    IndexSpec("multi_dissimilarity", "multigroup", _multi_dissimilarity),
+    IndexSpec("multi_gini", "multigroup", _multi_gini),
+    IndexSpec("normalized_exposure", "multigroup", _normalized_exposure),
+)
 #: kernel of every multigroup index, by panel name
-MULTI_GROUP_INDICES = {
-    "mutual_information": _mutual_information,
-    "theil_h": _theil_h,
-    "multi_dissimilarity": _multi_dissimilarity,
-    "multi_gini": _multi_gini,
-    "normalized_exposure": _normalized_exposure,
-}
+MULTI_GROUP_INDICES = {spec.name: spec.kernel for spec in MULTI_GROUP_SPECS}

@@ -26,14 +26,9 @@ import scipy.sparse as sp
 
 from compare.errors import ConfigError, DataError
 from compare.indicators._core import Stacked, stack
-from compare.indicators.multigroup import MULTI_GROUP_INDICES
-from compare.indicators.spatial import (
-    SPATIAL_INDICES,
-    _moran_parts,
-    _row_standardize,
-    contiguity_weights,
-)
-from compare.indicators.twogroup import TWO_GROUP_INDICES
+from compare.indicators.inference import bootstrap_replicates, percentile_interval
+from compare.indicators.registry import INDEX_FAMILY, INDEX_SPECS, INDICES
+from compare.indicators.spatial import contiguity_weights
 from compare.model import DEFAULT_GROUP_DEFINITIONS, GroupDefinition
 
 __all__ = [
@@ -44,16 +39,6 @@ __all__ = [
     "definitions_from",
     "wide_counts",
 ]
-
-#: family of every index name: "two-group", "multigroup" or "spatial"
-INDEX_FAMILY: dict[str, str] = {
-    **dict.fromkeys(TWO_GROUP_INDICES, "two-group"),
-    **dict.fromkeys(MULTI_GROUP_INDICES, "multigroup"),
-    **dict.fromkeys(SPATIAL_INDICES, "spatial"),
-}
-#: every index name the panel knows, in output order
-INDICES: tuple[str, ...] = tuple(INDEX_FAMILY)
-
 
 def _check_indices(indices) -> list[str]:
     if indices is None:
@@ -120,18 +105,11 @@ def _segment_weights(data: pd.DataFrame, s: Stacked, weights, cache: dict | None
     return sp.block_diag(blocks, format="csr")
 
 
-def _atk(b):
-    def kern(s):
-        return TWO_GROUP_INDICES["atkinson"](s, b=b)
-
-    return kern
-
-
 def _notes_for(
     s: Stacked, index: str, values: np.ndarray, min_areas: int, w=None
 ) -> tuple[np.ndarray, list[str]]:
     """Apply the undefined-value rules; return values and one note per segment."""
-    fam = INDEX_FAMILY[index]
+    spec = INDEX_SPECS[index]
     values = values.astype(float).copy()
     notes: list[list[str]] = [[] for _ in range(s.n_segments)]
     undefined = np.zeros(s.n_segments, dtype=bool)
@@ -139,7 +117,7 @@ def _notes_for(
     for k in np.flatnonzero(few):
         notes[k].append(f"undefined: fewer than {min_areas} usable areas ({s.n_areas[k]})")
     undefined |= few
-    if fam in ("two-group", "spatial"):
+    if spec.counts == "pair":
         X = np.add.reduceat(s.x, s.starts)
         T = np.add.reduceat(s.t, s.starts)
         for k in np.flatnonzero(~few & (X <= 0)):
@@ -158,7 +136,7 @@ def _notes_for(
                 f"{present.shape[1] - npres[k]} of {present.shape[1]} groups absent "
                 "(computed over the groups present)"
             )
-    if fam == "spatial" and w is not None:
+    if spec.spatial and w is not None:
         rs = np.asarray(w.sum(axis=1)).ravel()
         islands = np.bincount(s.seg[rs == 0], minlength=s.n_segments)
         for k in np.flatnonzero(islands):
@@ -242,77 +220,68 @@ def panel_from_wide(
     >>> p[["city", "index", "value", "n_areas"]].to_dict("records")
     [{'city': 'a', 'index': 'dissimilarity', 'value': 0.6666666666666666, 'n_areas': 3}]
     """
-    from compare.indicators.inference import bootstrap_replicates, percentile_interval
-
     by = [c for c in by]
     requested = indices is not None
     idx = _check_indices(indices)
     has_geom = getattr(data, "_geometry_column_name", None) in data.columns or sp.issparse(weights)
+    specs = [INDEX_SPECS[i] for i in idx]
     if not requested:
-        idx = [
-            i
-            for i in idx
-            if (INDEX_FAMILY[i] != "multigroup" or groups)
-            and (INDEX_FAMILY[i] == "multigroup" or group is not None)
-            and (INDEX_FAMILY[i] != "spatial" or has_geom)
-        ]
-    need_two = [i for i in idx if INDEX_FAMILY[i] in ("two-group", "spatial")]
-    need_multi = [i for i in idx if INDEX_FAMILY[i] == "multigroup"]
-    if need_two and (group is None or total is None):
+        available = {"pair": group is not None, "partition": bool(groups)}
+        specs = [sp_ for sp_ in specs if available[sp_.counts] and (has_geom or not sp_.spatial)]
+    need = {c: [sp_.name for sp_ in specs if sp_.counts == c] for c in ("pair", "partition")}
+    if need["pair"] and (group is None or total is None):
         raise ConfigError(
-            f"index(es) {need_two} need a focus group and a total (`group`, `total`)",
+            f"index(es) {need['pair']} need a focus group and a total (`group`, `total`)",
             key="group",
         )
-    if need_multi and not groups:
+    if need["partition"] and not groups:
         raise ConfigError(
-            f"multigroup index(es) {need_multi} need the partition columns (`groups`)",
+            f"multigroup index(es) {need['partition']} need the partition columns (`groups`)",
             key="groups",
         )
-    if any(INDEX_FAMILY[i] == "spatial" for i in idx) and not has_geom:
+    spatial = [sp_.name for sp_ in specs if sp_.spatial]
+    if spatial and not has_geom:
         raise DataError(
-            "spatial indices (spatial_dissimilarity, morans_i) need a geometry column or a "
-            "sparse weights matrix",
+            f"spatial indices ({', '.join(spatial)}) need a geometry column or a sparse weights matrix",
             file=source,
             column="geometry",
         )
     out = []
-    s2 = stack(data, group=group, total=total, by=by, source=source) if need_two else None
-    sm = stack(data, groups=groups, by=by, source=source) if need_multi else None
-    w = None
-    if any(INDEX_FAMILY[i] == "spatial" for i in idx):
-        w = _segment_weights(data, s2, weights, _cache)
-
-    def kernel_of(name):
-        if name == "atkinson":
-            return _atk(atkinson_b)
-        return {**TWO_GROUP_INDICES, **MULTI_GROUP_INDICES, **SPATIAL_INDICES}[name]
+    stacks = {
+        "pair": stack(data, group=group, total=total, by=by, source=source) if need["pair"] else None,
+        "partition": stack(data, groups=groups, by=by, source=source) if need["partition"] else None,
+    }
+    w = _segment_weights(data, stacks["pair"], weights, _cache) if spatial else None
+    options = {"atkinson_b": atkinson_b}
+    kernels = {sp_.name: sp_.bind(**options) for sp_ in specs}
 
     boot: dict[str, np.ndarray] = {}
     if ci:
-        # one resampling per family, shared by all its indices
-        for k, (s, names) in enumerate(((s2, need_two), (sm, need_multi))):
+        # one resampling per kind of counts, shared by all indices reading them
+        for k, counts in enumerate(("pair", "partition")):
+            names = need[counts]
             if not names:
                 continue
-            spatial = [n for n in names if INDEX_FAMILY[n] == "spatial"]
+            sp_names = [n for n in names if INDEX_SPECS[n].spatial]
             boot.update(
                 bootstrap_replicates(
-                    s,
-                    {n: kernel_of(n) for n in names},
+                    stacks[counts],
+                    {n: kernels[n] for n in names},
                     n_boot=n_boot,
                     method=method,
-                    weights=w if spatial else None,
-                    spatial=spatial,
+                    weights=w if sp_names else None,
+                    spatial=sp_names,
                     seed=None if seed is None else seed + k,
                 )
             )
-    for name in idx:
-        fam = INDEX_FAMILY[name]
-        s = sm if fam == "multigroup" else s2
-        kern = kernel_of(name)
+    for spec in specs:
+        name = spec.name
+        s = stacks[spec.counts]
+        kern = kernels[name]
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            raw = kern(s, w) if fam == "spatial" else kern(s)
-        values, notes = _notes_for(s, name, raw, min_areas, w if fam == "spatial" else None)
+            raw = kern(s, w) if spec.spatial else kern(s)
+        values, notes = _notes_for(s, name, raw, min_areas, w if spec.spatial else None)
         frame = s.keys.copy()
         frame["index"] = name
         frame["group_definition"] = group_definition
@@ -324,13 +293,9 @@ def panel_from_wide(
             frame["ci_low"], frame["ci_high"] = lo, hi
             if _replicates is not None:
                 _replicates[(group_definition, name)] = (s.keys.copy(), reps)
-        if name == "morans_i":
-            _, ei, vi, _ = _moran_parts(s, s.x / s.t, _row_standardize(w))
-            from scipy import stats
-
-            with np.errstate(all="ignore"):
-                z = (raw - ei) / np.sqrt(vi)
-            frame["p_value"] = np.where(np.isnan(values), np.nan, 2 * stats.norm.sf(np.abs(z)))
+        if spec.p_value is not None:
+            p = spec.p_value(s, w, raw) if spec.spatial else spec.p_value(s, None, raw)
+            frame["p_value"] = np.where(np.isnan(values), np.nan, p)
         tot = s.total()
         frame["n_areas"] = s.n_areas
         frame["n_dropped"] = s.n_dropped
@@ -542,17 +507,12 @@ def compute_panel(
         wide = wide_counts(population, gd.variables, areas, require=gd.variables)
         if wide.empty:
             continue
-        if indices is None:
-            idx = [
-                i
-                for i in INDICES
-                if (INDEX_FAMILY[i] != "multigroup" or gd.groups)
-                and (INDEX_FAMILY[i] != "spatial" or areas is not None)
-            ]
-        else:
-            idx = _check_indices(indices)
-            if not gd.groups:
-                idx = [i for i in idx if INDEX_FAMILY[i] != "multigroup"]
+        idx = [
+            i
+            for i in _check_indices(indices)
+            if (INDEX_SPECS[i].counts != "partition" or gd.groups)
+            and (indices is not None or areas is not None or not INDEX_SPECS[i].spatial)
+        ]
         if not idx:
             continue
         part = panel_from_wide(

@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from compare.errors import ConfigError, DataError
-from compare.indicators._core import Stacked, from_arrays, seg_sum
+from compare.indicators._core import IndexSpec, Stacked, from_arrays, seg_sum
 from compare.indicators.twogroup import _dissimilarity
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "morans_i",
     "MoranResult",
     "SPATIAL_INDICES",
+    "SPATIAL_SPECS",
 ]
 
 
@@ -337,8 +338,18 @@ def morans_i(
     )
 
 
+def _morans_p(s: Stacked, w: sp.csr_matrix, values: np.ndarray) -> np.ndarray:
+    """Two-sided normal-approximation p-value of the panel's Moran's I values (NaN stays NaN)."""
+    _, ei, vi, _ = _moran_parts(s, s.x / s.t, _row_standardize(w))
+    with np.errstate(all="ignore"):
+        z = (values - ei) / np.sqrt(vi)
+    return 2 * stats.norm.sf(np.abs(z))
+
+
+#: description of every spatial index, in panel order
+SPATIAL_SPECS: tuple[IndexSpec, ...] = (
+    IndexSpec("spatial_dissimilarity", "spatial", _spatial_dissimilarity),
+    IndexSpec("morans_i", "spatial", _morans_i, p_value=_morans_p),
+)
 #: kernel of every spatial index, by panel name
-SPATIAL_INDICES = {
-    "spatial_dissimilarity": _spatial_dissimilarity,
-    "morans_i": _morans_i,
-}
+SPATIAL_INDICES = {spec.name: spec.kernel for spec in SPATIAL_SPECS}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from compare.indicators._core import Stacked, from_arrays, seg_sum
+from compare.indicators._core import IndexSpec, Stacked, from_arrays, seg_sum
 
 __all__ = [
     "dissimilarity",
@@ -27,6 +27,7 @@ __all__ = [
     "atkinson",
     "correlation_ratio",
     "TWO_GROUP_INDICES",
+    "TWO_GROUP_SPECS",
 ]
 
 
@@ -234,13 +235,15 @@ def correlation_ratio(group: ArrayLike, total: ArrayLike) -> float:
     return float(_correlation_ratio(from_arrays(group, total, name="correlation_ratio"))[0])
 
 
+#: description of every two-group index, in panel order
+TWO_GROUP_SPECS: tuple[IndexSpec, ...] = (
+    IndexSpec("dissimilarity", "two-group", _dissimilarity),
+    IndexSpec("isolation", "two-group", _isolation),
+    IndexSpec("exposure", "two-group", _exposure),
+    IndexSpec("entropy", "two-group", _entropy),
+    IndexSpec("gini", "two-group", _gini),
+    IndexSpec("atkinson", "two-group", _atkinson, {"atkinson_b": "b"}),
+    IndexSpec("correlation_ratio", "two-group", _correlation_ratio),
+)
 #: kernel of every two-group index, by panel name
-TWO_GROUP_INDICES = {
-    "dissimilarity": _dissimilarity,
-    "isolation": _isolation,
-    "exposure": _exposure,
-    "entropy": _entropy,
-    "gini": _gini,
-    "atkinson": _atkinson,
-    "correlation_ratio": _correlation_ratio,
-}
+TWO_GROUP_INDICES = {spec.name: spec.kernel for spec in TWO_GROUP_SPECS}

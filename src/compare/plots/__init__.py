@@ -8,6 +8,7 @@ Every figure has a title, labelled axes with units and a source line (:func:`add
 - :mod:`~compare.plots.governance` -- radar, heatmap, dendrogram, practice-transfer network
 - :mod:`~compare.plots.evaluation` -- event study, synthetic-control paths and placebos
 - :mod:`~compare.plots.qca` -- XY plot of set memberships
+- :mod:`~compare.plots.methods` -- change decomposition, multiscalar profiles, transitions
 
 The plotting functions are re-exported here and imported on first use, so ``import compare.plots``
 stays cheap.
@@ -43,6 +44,7 @@ _LAZY = {
         "action_figures",
     ],
     "qca": ["xy_plot"],
+    "methods": ["plot_change_decomposition", "plot_profiles", "plot_transitions"],
 }
 _WHERE = {name: module for module, names in _LAZY.items() for name in names}
 

@@ -5,6 +5,7 @@ Each command group lives beside the code it drives and registers itself here:
 - ``data`` (fetch, validate) -- :mod:`compare.sources.cli`
 - ``indices`` -- :mod:`compare.indicators.cli`
 - ``reports`` (run) -- :mod:`compare.reports.cli`
+- ``assess`` (questionnaire, import, example) -- :mod:`compare.governance.cli`
 
 The CLI holds no analysis logic; it parses arguments, calls the library and prints. Only the module
 of the command being run is imported, so one command's dependencies never slow or break another.
@@ -25,6 +26,7 @@ COMMANDS = {
     "data": "compare.sources.cli",
     "indices": "compare.indicators.cli",
     "reports": "compare.reports.cli",
+    "assess": "compare.governance.cli",
 }
 
 

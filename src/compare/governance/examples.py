@@ -133,13 +133,13 @@ def example_responses(
     plan = EXAMPLE_PLAN[network]
     profiles = profiles or load_profiles(rubric=rubric, cities=list(plan))
     rng = np.random.default_rng(seed)
-    rows = []
+    rows, used = [], set()
     origin = f"generated: python -m compare assess example {network} --seed {seed}"
     for city, rounds in plan.items():
         p = profiles[city]
         raters = [f"EXAMPLE-{city[:3].upper()}{i + 1:02d}" for i in range(max(n for _, _, n, _ in rounds))]
         roles = {r: _ROLE_MIX[i % len(_ROLE_MIX)] for i, r in enumerate(raters)}
-        personal = {r: rng.normal(0, 0.35) for r in raters}
+        personal = {r: rng.normal(0, 0.3) for r in raters}
         for rnd, date, n, improvement in rounds:
             for r in raters[:n]:
                 role = roles[r]
@@ -153,13 +153,14 @@ def example_responses(
                         + _TENDENCY[role].get(crit.dimension, 0.0)
                         + personal[r]
                         + improvement.get(crit.dimension, 0.0)
-                        + rng.normal(0, 0.6)
+                        + rng.normal(0, 0.45)
                     )
                     score = float(np.clip(np.rint(x), 0, 4))
                     comment = ""
-                    if rng.random() < 0.12:
-                        opts = _COMMENTS[role]
+                    opts = [c for c in _COMMENTS[role] if (r, rnd, c) not in used]
+                    if opts and rng.random() < 0.12:
                         comment = opts[int(rng.integers(0, len(opts)))]
+                        used.add((r, rnd, comment))
                     rows.append(
                         {
                             "city": city,

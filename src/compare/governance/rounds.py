@@ -136,7 +136,7 @@ def round_change(
         elif row["ci_low"] > 0 or row["ci_high"] < 0:
             row["changed"] = True
             word = "rose" if row["change"] > 0 else "fell"
-            row["verdict"] = f"{word} by {abs(row['change']):g} (more than the raters' disagreement allows)"
+            row["verdict"] = f"{word} by {abs(row['change']):.3g} (more than the raters' disagreement allows)"
         else:
             row["changed"] = False
             row["verdict"] = "no change shown: within the raters' disagreement"

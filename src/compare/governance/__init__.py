@@ -25,6 +25,8 @@ from compare.governance._io import find_data_dir, read_yaml
 # self-assessment by the local group (issue 13): questionnaire, responses, agreement, rounds
 from compare.governance.agreement import AgreementResult, agreement, reliability_matrix
 from compare.governance.assessed import (
+    CONSENSUS,
+    DESK,
     assessment_matrix,
     assessment_scores,
     assessment_sources,
@@ -151,6 +153,8 @@ __all__ = [
     "AgreementResult",
     "agreement",
     "reliability_matrix",
+    "CONSENSUS",
+    "DESK",
     "assessment_scores",
     "assessment_matrix",
     "assessment_sources",

@@ -155,12 +155,12 @@ def example_responses(
                         + improvement.get(crit.dimension, 0.0)
                         + rng.normal(0, 0.45)
                     )
-                    score = float(np.clip(np.rint(x), 0, 4))
+                    score = float(np.clip(np.rint(x), 0, 4)) + 0.0  # no -0.0
                     comment = ""
-                    opts = [c for c in _COMMENTS[role] if (r, rnd, c) not in used]
+                    opts = [c for c in _COMMENTS[role] if (city, rnd, c) not in used]
                     if opts and rng.random() < 0.12:
                         comment = opts[int(rng.integers(0, len(opts)))]
-                        used.add((r, rnd, comment))
+                        used.add((city, rnd, comment))
                     rows.append(
                         {
                             "city": city,

@@ -534,11 +534,15 @@ def load_responses(
                         column=col,
                     )
             s = t["score"]
-            bad = s.notna() & ~s.isin([0, 1, 2, 3, 4] if rubric is None else list(rubric.scale))
+            levels = [0, 1, 2, 3, 4] if rubric is None else sorted(rubric.scale)
+            bad = s.notna() & ~s.isin(levels)
             if bad.any():
                 i = int(np.flatnonzero(bad.to_numpy())[0])
                 raise DataError(
-                    f"score {s.iloc[i]} is outside the maturity scale", file=path, row=i + 2, column="score"
+                    f"score {s.iloc[i]:g} is outside the maturity scale {levels[0]}-{levels[-1]}",
+                    file=path,
+                    row=i + 2,
+                    column="score",
                 )
             dup = t.duplicated(["rater", "criterion"], keep="first")
             if dup.any():

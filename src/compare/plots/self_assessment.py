@@ -31,11 +31,13 @@ def _order(rubric, criteria) -> list[str]:
     return [c for c in rubric.criterion_ids if c in present]
 
 
-def _finish(fig, title: str, source: str, top: float = 0.93) -> None:
+def _finish(fig, title: str, source: str, top: float = 0.93, right: float = 1.0) -> None:
     fig.suptitle(title, fontsize=11)
+    # wrap the source line to the figure's width (about 15 characters per inch at 7.5 pt)
+    source = "\n".join(textwrap.wrap(" ".join(source.split()), max(60, int(fig.get_figwidth() * 15))))
     lines = source.count("\n") + 1
     bottom = min(0.3, (0.15 * lines + 0.12) / fig.get_figheight())
-    fig.tight_layout(rect=(0, bottom, 1, top))
+    fig.tight_layout(rect=(0, bottom, right, top))
     add_source(fig, source)
 
 
@@ -170,7 +172,7 @@ def plot_desk_vs_self(table: pd.DataFrame, rubric=None, *, title: str = "", sour
     """
     t = table[table["desk_score"].notna()].copy()
     names = _names(rubric)
-    fig, ax = plt.subplots(figsize=(6.8, 6.4))
+    fig, ax = plt.subplots(figsize=(10, 6.4))
     # spread points that share a position so that each criterion stays visible
     key = list(zip(t["desk_score"], t["median"], strict=True))
     seen: dict = {}
@@ -178,7 +180,7 @@ def plot_desk_vs_self(table: pd.DataFrame, rubric=None, *, title: str = "", sour
     for k in key:
         offs.append(seen.get(k, 0))
         seen[k] = seen.get(k, 0) + 1
-    x = t["desk_score"].to_numpy(float) + (np.array(offs) - 0.0) * 0.09
+    x = t["desk_score"].to_numpy(float) + np.array(offs) * 0.14
     yv = t["median"].to_numpy(float)
     ax.plot([-0.3, 4.3], [-0.3, 4.3], color="0.7", ls="--", lw=1, label="same score")
     ax.errorbar(
@@ -192,15 +194,11 @@ def plot_desk_vs_self(table: pd.DataFrame, rubric=None, *, title: str = "", sour
         capsize=2,
         label="consensus (median, interquartile range)",
     )
-    for xi, yi, c in zip(x, yv, t["criterion"], strict=True):
-        ax.annotate(
-            textwrap.shorten(names.get(c, c), 22),
-            (xi, yi),
-            xytext=(4, 3),
-            textcoords="offset points",
-            fontsize=6,
-            color="0.3",
-        )
+    key_lines = []
+    for k, (xi, yi, c) in enumerate(zip(x, yv, t["criterion"], strict=True), start=1):
+        ax.annotate(str(k), (xi, yi), xytext=(3, 3), textcoords="offset points", fontsize=7, color="0.2")
+        key_lines.append(f"{k}  {textwrap.shorten(names.get(c, c), 42)}")
+    fig.text(0.70, 0.88, "\n".join(key_lines), fontsize=7, va="top", ha="left", color="0.2", linespacing=1.5)
     ax.set_xlim(-0.3, 4.6)
     ax.set_ylim(-0.3, 4.3)
     ax.set_xticks(range(5))
@@ -208,7 +206,7 @@ def plot_desk_vs_self(table: pd.DataFrame, rubric=None, *, title: str = "", sour
     ax.set_xlabel("desk-review score (0-4)")
     ax.set_ylabel("local group's consensus (median answer, 0-4)")
     ax.legend(fontsize=7, loc="upper left")
-    _finish(fig, title or "Desk review against self-assessment", source)
+    _finish(fig, title or "Desk review against self-assessment", source, right=0.68)
     return fig
 
 

@@ -254,6 +254,7 @@ def show_self_assessment(s: SelfAssessment) -> None:
     )
     roles = s.roles.pivot(index="role", columns="round", values="raters").reindex(columns=s.rounds)
     roles = roles.fillna(0).astype(int).reset_index()
+    roles.columns.name = None
     roles["role"] = roles["role"].str.replace("_", " ")
     display(HTML(f"<p><strong>Raters by role and round{esc(tag)}</strong></p>"))
     display(show(roles))
@@ -371,8 +372,8 @@ def show_self_assessment(s: SelfAssessment) -> None:
                 f"{names.get(r.criterion, r.criterion)} ({r.change:+g})" for r in changed.itertuples()
             )
             if len(changed)
-            else "No single criterion changed by more than the raters' disagreement allows."
-        )
+            else "No single criterion changed by more than the raters' disagreement allows"
+        ) + "."
         display(
             HTML(
                 f"<p>{esc(txt)} A change counts only when its 95% bootstrap interval (raters of each round "

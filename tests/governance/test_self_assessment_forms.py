@@ -186,7 +186,10 @@ def test_a_swapped_rubric_gives_a_swapped_questionnaire_escaped(tmp_path):
     f.write_text(yaml.safe_dump(rub), encoding="utf-8")
     q = questionnaire("vantaa", f)
     assert q.criterion_ids == ("k1", "k2")
-    assert q.questions[0].levels[0] == (0, "none") and q.questions[0].levels[4] == (4, "all of it")
+    assert q.questions[0].levels[0] == (0, "absent: none") and q.questions[0].levels[4] == (
+        4,
+        "evaluated and adaptive: all of it",
+    )
     assert q.questions[0].levels[1] == (1, "ad hoc")  # the scale where the criterion gives no words
     html = write_questionnaire(q, tmp_path / "m.html").read_text(encoding="utf-8")
     assert "Is it &lt;b&gt;bold&lt;/b&gt;?" in html and "<b>bold" not in html

@@ -113,7 +113,7 @@ def write_xlsx(q, path: Path) -> None:
             c.protection = unlocked
             c.alignment = wrap
         dv_score.add(f"F{r}")
-    for col, width in zip("ABCDEFGH", (30, 22, 26, 48, 30, 26, 40, 30), strict=True):
+    for col, width in zip("ABCDEFGH", (26, 20, 24, 44, 62, 26, 40, 30), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = f"A{FIRST_ROW}"
     ws.protection.sheet = True

@@ -102,7 +102,7 @@ class Questionnaire:
     >>> q.rubric_id, len(q.questions) == len(load_rubric().criteria)
     ('area-governance-v1', True)
     >>> q.questions[0].levels[0]
-    (0, 'absent')
+    (0, 'absent: no standing group; sectors work on the area separately')
     """
 
     city: str
@@ -175,7 +175,7 @@ def questionnaire(
     for d in rubric.dimensions:
         for c in d.criteria:
             own = dict(c.levels)
-            levels = tuple((k, own.get(k, v)) for k, v in scale)
+            levels = tuple((k, f"{v}: {own[k]}" if k in own else v) for k, v in scale)
             qs.append(
                 Question(
                     criterion=c.id,

@@ -71,7 +71,12 @@ def plot_rater_heatmap(responses: pd.DataFrame, rubric=None, *, title: str = "",
         .astype(bool)
     )
     names = _names(rubric)
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.6 + 0.55 * len(raters)), 1.4 + 0.42 * len(crits)))
+    fig, (ax, cax) = plt.subplots(
+        1,
+        2,
+        figsize=(max(6.5, 3.6 + 0.55 * len(raters)), 2.4 + 0.42 * len(crits)),
+        gridspec_kw={"width_ratios": [max(len(raters), 1), 0.35]},
+    )
     cmap = ListedColormap(plt.get_cmap("viridis")(np.linspace(0.1, 0.95, 5)))
     norm = BoundaryNorm(np.arange(-0.5, 5.5, 1), cmap.N)
     im = ax.imshow(np.ma.masked_invalid(m.to_numpy(float)), cmap=cmap, norm=norm, aspect="auto")
@@ -99,7 +104,7 @@ def plot_rater_heatmap(responses: pd.DataFrame, rubric=None, *, title: str = "",
         rotation=90,
     )
     ax.set_xlabel("rater (pseudonymous code) and role")
-    cb = fig.colorbar(im, ax=ax, ticks=range(5), fraction=0.04, pad=0.02)
+    cb = fig.colorbar(im, cax=cax, ticks=range(5))
     cb.set_label("answer (maturity level 0-4); ? = don't know", fontsize=8)
     _finish(fig, title or "Answers by criterion and rater", source)
     return fig

@@ -335,7 +335,7 @@ def show_self_assessment(s: SelfAssessment) -> None:
         display(
             HTML(
                 "<p><strong>Do residents assess the model differently? "
-                f"({esc(latest)}{esc(tag)})</strong></p>"
+                f"({esc(latest)}{esc(tag.replace(' (', '; ').rstrip(')'))})</strong></p>"
             )
         )
         display(show(rt.drop(columns=["city", "round", "method"])))

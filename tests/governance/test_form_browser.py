@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from compare.governance import DONT_KNOW, import_responses, load_rubric, questionnaire, write_questionnaire
-from tests.governance.test_self_assessment_forms import fill_xlsx
+from compare.governance import DONT_KNOW, load_rubric, questionnaire, write_questionnaire
+from tests.governance.test_self_assessment_forms import fill_xlsx, import_responses
 
 CHROMIUM = next(
     (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,7 +16,6 @@ from compare.cli import main
 from compare.errors import DataError
 from compare.governance import (
     DONT_KNOW,
-    import_responses,
     load_responses,
     load_rubric,
     questionnaire,
@@ -23,6 +24,15 @@ from compare.governance import (
 from compare.governance._form_xlsx import FIRST_ROW, RATER_ROWS
 
 CITIES = {"vantaa", "helsinki"}
+#: a responses folder that holds nothing (the shipped folder holds fictitious example rounds)
+NO_STORE = Path(tempfile.mkdtemp()) / "no-responses"
+
+
+def import_responses(files, round, **kw):
+    from compare.governance import import_responses as _import
+
+    kw.setdefault("directory", NO_STORE)
+    return _import(files, round, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -406,3 +416,27 @@ def test_stored_responses_are_validated_where_they_are_read(tmp_path):
         DataError, match=r"baseline.csv, row 2, column score: score 6 is outside the maturity scale 0-4"
     ):
         load_responses(tmp_path / "store")
+
+
+def test_real_answers_are_never_mixed_with_fictitious_example_responses(tmp_path, blank):
+    from compare.governance import example_responses, write_responses
+
+    store = tmp_path / "store"
+    write_responses(example_responses(), store)
+    f = fill_xlsx(blank, tmp_path / "real.xlsx")
+    res = import_responses([f], "baseline", cities=CITIES, directory=store, write=True)
+    assert "holds fictitious example responses" in _errors(res, f)[0] and not res.written
+    res = import_responses([f], "baseline", cities=CITIES, directory=store, write=True, replace=True)
+    assert (
+        res.ok and not load_responses(store, cities=["vantaa"]).query("round == 'baseline'")["example"].any()
+    )
+
+
+def test_example_command_never_overwrites_real_responses(tmp_path, blank, capsys):
+    store = tmp_path / "store"
+    f = fill_xlsx(blank, tmp_path / "real.xlsx")
+    assert import_responses([f], "baseline", cities=CITIES, directory=store, write=True).ok
+    assert main(["assess", "example", "helsinki-berlin", "-o", str(store)]) == 2
+    assert "holds real (non-example) responses" in capsys.readouterr().err
+    assert main(["assess", "example", "helsinki-berlin", "-o", str(tmp_path / "other")]) == 0
+    assert load_responses(tmp_path / "other")["example"].all()

@@ -85,10 +85,26 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_example(args: argparse.Namespace) -> int:
     """Write the fictitious example responses of a network (labelled as such)."""
+    import pandas as pd
+
+    from compare.errors import DataError
     from compare.governance.examples import EXAMPLE_NOTE, example_responses
-    from compare.governance.responses import write_responses
+    from compare.governance.responses import load_responses, write_responses
 
     t = example_responses(args.network, seed=args.seed)
+    stored = load_responses(args.output, cities=sorted(set(t["city"])), validate=False)
+    keys = set(zip(t["city"], t["round"], strict=True))
+    in_plan = pd.Series(
+        [k in keys for k in zip(stored["city"], stored["round"], strict=True)], index=stored.index
+    )
+    real = stored[in_plan & ~stored["example"].astype(bool)]
+    if len(real):
+        c, r = real["city"].iloc[0], real["round"].iloc[0]
+        raise DataError(
+            f"round {r!r} of {c!r} holds real (non-example) responses; the example would overwrite them. "
+            "Write the examples elsewhere with -o FOLDER",
+            file=f"{c}/{r}.csv",
+        )
     paths = write_responses(t, args.output, replace=True)
     print(EXAMPLE_NOTE)
     for p in paths:

@@ -424,7 +424,20 @@ def import_responses(
         stored = load_responses(directory, validate=False)
         for f, rows in list(per_file.items()):
             c, r = rows[0]["city"], rows[0]["rater"]
-            hit = stored[(stored["city"] == c) & (stored["round"] == round) & (stored["rater"] == r)]
+            same_round = stored[(stored["city"] == c) & (stored["round"] == round)]
+            if same_round["example"].any():
+                errors.setdefault(f, []).append(
+                    DataError(
+                        f"round {round!r} of {c!r} holds fictitious example responses "
+                        f"({responses_dir(directory) / c / (round + '.csv')}); real answers are never mixed "
+                        "with them: use --replace to replace the examples, or another round name",
+                        file=Path(f).name,
+                        column="round",
+                    )
+                )
+                del per_file[f]
+                continue
+            hit = same_round[same_round["rater"] == r]
             if len(hit):
                 errors.setdefault(f, []).append(
                     DataError(

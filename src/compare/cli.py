@@ -7,6 +7,7 @@ Each command group lives beside the code it drives and registers itself here:
 - ``grid`` (centres, cells) -- :mod:`compare.sources.grid_cli`
 - ``reports`` (run) -- :mod:`compare.reports.cli`
 - ``schema`` (JSON Schema of a config kind) -- :mod:`compare.schema.cli`
+- ``assess`` (questionnaire, import, example) -- :mod:`compare.governance.cli`
 
 The CLI holds no analysis logic; it parses arguments, calls the library and prints. Only the module
 of the command being run is imported, so one command's dependencies never slow or break another.
@@ -29,6 +30,7 @@ COMMANDS = {
     "grid": "compare.sources.grid_cli",
     "reports": "compare.reports.cli",
     "schema": "compare.schema.cli",
+    "assess": "compare.governance.cli",
 }
 
 

@@ -37,3 +37,23 @@ def test_index_panel_marks_a_boundary_change_only_where_the_city_is_drawn(compar
     # the dashed line sits a quarter year before the first period on the new boundaries
     dashed = [ln for ln in panels["foreigners"].lines if ln.get_linestyle() == "--"]
     assert len(dashed) == 1 and dashed[0].get_xdata()[0] == pytest.approx(2021 - 0.25)
+
+
+def test_rubric_heatmap_reads_the_consensus_and_says_which_cities_are_desk_review_only(comparison):
+    from compare.governance import assessment_matrix
+    from compare.reports.comparison import fig_rubric_heatmap, score_sources
+
+    src = score_sources(comparison).set_index("city")["source"]
+    assert src["Vantaa"] == "self-assessment consensus" and src["Berlin"] == "desk review only"
+    fig = fig_rubric_heatmap(comparison)
+    ax = fig.axes[0]
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    assert "Vantaa · Consensus" in rows and "Berlin · Desk Review" in rows
+    text = " ".join(" ".join(t.get_text().split()) for t in fig.texts)
+    assert "desk review only: Berlin, Espoo" in text and "FICTITIOUS EXAMPLE RESPONSES" in text
+    # the cells are the consensus: Vantaa's row equals the consensus matrix, not the desk scores
+    m = assessment_matrix(comparison.assessed, comparison.rubric, level="dimension")
+    row = rows.index("Vantaa · Consensus")
+    first = float(ax.texts[row * m.shape[1]].get_text())
+    assert first == pytest.approx(round(m.loc["vantaa"].iloc[0], 1))
+    assert comparison.robustness["clustering"]["n_draws"] == 200

@@ -303,3 +303,26 @@ def test_comparison_report_states_that_qca_was_not_run_and_why(run, net):
     page = (out / "network-comparison.html").read_text()
     assert "Configurations of conditions (QCA)" in page
     assert "QCA not run" in page and "not even two conditions can be used" in page
+
+
+def test_vantaa_report_has_the_self_assessment_section_labelled_as_fictitious(run):
+    _, out = run
+    page = (out / "vantaa.html").read_text()
+    assert "How the local group assesses its model" in page
+    assert page.count("FICTITIOUS EXAMPLE RESPONSES") >= 1
+    assert "(fictitious example raters)" in page
+    assert "Krippendorff" in page and "Change between rounds: baseline to follow-up" in page
+    assert "the agenda &amp; the money stay with the city" in page  # comments quoted and escaped
+    berlin = (out / "berlin.html").read_text()
+    assert "No self-assessment of Berlin" in berlin and "FICTITIOUS" not in berlin
+
+
+def test_comparison_uses_the_consensus_and_names_desk_review_only_cities(run):
+    _, out = run
+    r = read_key_results(out, "network-comparison")
+    # the run compares all four cities; Vantaa and Helsinki have (fictitious) responses
+    assert r["score_sources"]["vantaa"] == "self-assessment consensus"
+    assert r["score_sources"]["berlin"] == "desk review only"
+    assert r["example_raters"] is True
+    page = (out / "network-comparison.html").read_text()
+    assert "Robustness to the raters" in page and "desk review only: Berlin, Espoo" in page

@@ -9,6 +9,7 @@ Every figure has a title, labelled axes with units and a source line (:func:`add
 - :mod:`~compare.plots.evaluation` -- event study, synthetic-control paths and placebos
 - :mod:`~compare.plots.qca` -- XY plot of set memberships
 - :mod:`~compare.plots.methods` -- change decomposition, multiscalar profiles, transitions
+- :mod:`~compare.plots.self_assessment` -- answers by rater, consensus, desk review vs self, rounds
 
 The plotting functions are re-exported here and imported on first use, so ``import compare.plots``
 stays cheap.
@@ -45,6 +46,7 @@ _LAZY = {
     ],
     "qca": ["xy_plot"],
     "methods": ["plot_change_decomposition", "plot_profiles", "plot_transitions"],
+    "self_assessment": ["plot_rater_heatmap", "plot_consensus", "plot_desk_vs_self", "plot_round_change"],
 }
 _WHERE = {name: module for module, names in _LAZY.items() for name in names}
 

@@ -26,6 +26,7 @@ from compare.qca.fit import (
 )
 from compare.qca.minimize import minimize_boolean, pi_chart, prime_implicants
 from compare.qca.necessity import NecessityResult, necessity
+from compare.qca.robustness import qca_robustness
 from compare.qca.solution import QCASolution, minimize, parse_directional_expectations
 from compare.qca.truthtable import TruthTable, truth_table
 from compare.qca.workbench import (
@@ -36,6 +37,7 @@ from compare.qca.workbench import (
 )
 
 __all__ = [
+    "qca_robustness",
     "Calibrator",
     "calibrate_crisp",
     "calibrate_direct",

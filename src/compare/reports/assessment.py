@@ -797,6 +797,9 @@ def provenance(a: CityAssessment, parameters: dict | None = None) -> pd.DataFram
         data["governance_profile"] = a.profile.path
     if a.id_matches_file:
         data["boundary_matches"] = a.id_matches_file
+    from compare.reports.self_assessment import response_files
+
+    data.update(response_files(a.city))
     nb = a.profile.path if a.profile is not None and a.profile.path else __file__
     rec = collect_provenance(notebook=nb, parameters=parameters or {}, data_files=data)
     rec.pop("notebook", None)

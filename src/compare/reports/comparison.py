@@ -40,6 +40,7 @@ __all__ = [
     "qca_scores",
     "qca_outcome",
     "show_qca",
+    "score_sources",
 ]
 
 
@@ -56,6 +57,11 @@ class NetworkComparison:
     scores: pd.DataFrame
     similarity: Any
     qca: Any = None
+    #: tidy scores used for the comparison: consensus of the local group where it exists, else desk
+    #: review (compare.governance.assessment_scores); ``robustness``: how clustering and QCA fare
+    #: when consensus scores move within their spread
+    assessed: Any = None
+    robustness: dict | None = None
 
     @property
     def source_line(self) -> str:
@@ -94,9 +100,11 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
     """
     from compare.governance import (
         ModelSimilarity,
+        assessment_matrix,
+        assessment_scores,
         load_practices,
+        load_responses,
         load_rubric,
-        score_matrix,
     )
     from compare.indicators import compute_panel
     from compare.sources import load_network, read_network_config
@@ -113,7 +121,10 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
         if k in chosen and v.path not in seen:  # one row per profile (a city may have two data entries)
             profiles[k] = v
             seen.add(v.path)
-    scores = score_matrix(profiles, rubric, level="criterion") if profiles else pd.DataFrame()
+    # the local group's consensus where it exists, else the desk review (compare.governance.assessed)
+    responses = load_responses(cities=list(profiles), rubric=rubric)
+    assessed = assessment_scores(profiles, responses, rubric) if profiles else None
+    scores = assessment_matrix(assessed, rubric) if profiles else pd.DataFrame()
     similarity = None
     if len(profiles) > n_clusters:
         similarity = ModelSimilarity(n_clusters=n_clusters).fit(scores)
@@ -126,6 +137,7 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
         panel=panel,
         scores=scores,
         similarity=similarity,
+        assessed=assessed,
     )
     from compare.reports.qca_section import qca_section
 
@@ -134,7 +146,66 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
     sc = qca_scores(v)
     conditions = [d for d in rubric.dimension_ids if d in set(sc["dimension"])] or None
     v.qca = qca_section(sc, qca_outcome(v), conditions, names={c: v.name(c) for c in chosen})
+    v.robustness = _spread_robustness(v, n_clusters, conditions)
     return v
+
+
+def _spread_robustness(v: NetworkComparison, n_clusters: int, conditions) -> dict | None:
+    """Clustering and QCA rerun with consensus scores moved within their spread (200 draws)."""
+    from compare.governance import CONSENSUS, cluster_robustness, perturbed_scores
+    from compare.qca import qca_robustness
+
+    if v.assessed is None or not (v.assessed["source"] == CONSENSUS).any():
+        return None
+    out = {}
+    if v.similarity is not None:
+        out["clustering"] = cluster_robustness(
+            v.assessed, v.rubric, n_clusters=n_clusters, n_draws=200, seed=0
+        )
+    cols = ["city", "dimension", "criterion", "score"]
+    draws = (d[cols] for d in perturbed_scores(v.assessed, 200, seed=1))
+    out["qca"] = qca_robustness(draws, qca_outcome(v), v.qca.result, conditions=conditions)
+    return out
+
+
+def score_sources(v: NetworkComparison) -> pd.DataFrame:
+    """Per city: whether the comparison uses the local group's consensus or only a desk review.
+
+    Examples
+    --------
+    >>> score_sources(v)["source"].tolist()  # doctest: +SKIP
+    ['self-assessment consensus', 'self-assessment consensus', 'desk review only', 'desk review only']
+    """
+    from compare.governance import assessment_sources
+
+    if v.assessed is None:
+        return pd.DataFrame(columns=["city", "source", "round", "max_raters", "example"])
+    t = assessment_sources(v.assessed)
+    t["city"] = [v.name(c) for c in t["city"]]
+    return t
+
+
+def _sources_line(v: NetworkComparison) -> str:
+    """One sentence for figures: which cities' scores are consensus, which desk review only."""
+    t = score_sources(v)
+    if t.empty:
+        return ""
+    cons = t[t["source"] != "desk review only"]
+    desk = t[t["source"] == "desk review only"]
+    parts = []
+    if len(cons):
+        parts.append(
+            "Local group's self-assessment consensus (median of the latest round): "
+            + ", ".join(f"{r.city} ({r.round}, up to {r.max_raters} raters)" for r in cons.itertuples())
+        )
+    if len(desk):
+        parts.append("desk review only: " + ", ".join(desk["city"]))
+    line = "; ".join(parts) + "."
+    if t["example"].any():
+        from compare.governance import EXAMPLE_NOTE
+
+        line = EXAMPLE_NOTE + " " + line
+    return line
 
 
 def qca_scores(v: NetworkComparison) -> pd.DataFrame:
@@ -149,6 +220,8 @@ def qca_scores(v: NetworkComparison) -> pd.DataFrame:
 
     if not v.profiles:
         return pd.DataFrame(columns=["city", "dimension", "criterion", "score"])
+    if v.assessed is not None:  # consensus where the local group assessed, else desk review
+        return v.assessed[["city", "dimension", "criterion", "score"]].copy()
     t = score_table(v.profiles, v.rubric)
     return t[["city", "dimension", "criterion", "score"]]
 
@@ -219,6 +292,14 @@ def show_qca(v: NetworkComparison) -> None:
     if len(res.excluded):
         display(HTML("<p>Cities left out:</p>"))
         display(show(res.excluded))
+    rob = (v.robustness or {}).get("qca")
+    if rob is not None:
+        display(
+            HTML(
+                "<p><strong>Robustness to the raters' spread.</strong> Conditions use the local group's "
+                f"consensus where it exists ({esc(_sources_line(v))}); {esc(rob['message'])}.</p>"
+            )
+        )
     if not s.ran:
         return None
     display(HTML("<p><strong>Truth table</strong> (observed configurations)</p>"))
@@ -266,16 +347,31 @@ def fig_rubric_heatmap(v: NetworkComparison):
     --------
     >>> fig_rubric_heatmap(v)  # doctest: +SKIP
     """
-    from compare.governance import score_matrix
-    from compare.plots.governance import plot_heatmap
+    import textwrap
+
+    from compare.governance import assessment_matrix, score_matrix
+    from compare.plots.governance import SCORE_SOURCE, plot_heatmap
 
     if not v.profiles:
         from IPython.display import HTML
 
         return HTML("<p>No city of this network has a governance profile yet: no rubric heatmap.</p>")
-    m = score_matrix(v.profiles, v.rubric, level="dimension")
+    if v.assessed is not None:
+        m = assessment_matrix(v.assessed, v.rubric, level="dimension")
+    else:
+        m = score_matrix(v.profiles, v.rubric, level="dimension")
+    src = {} if v.assessed is None else dict(score_sources(v)[["city", "source"]].to_numpy())
     m.index = [v.name(c) for c in m.index]
-    return _close(plot_heatmap(m, v.rubric))
+    if src:
+        kind = {c: "desk review" if s == "desk review only" else "consensus" for c, s in src.items()}
+        m.index = [f"{c} · {kind.get(c, 'desk review')}" for c in m.index]
+    line = _sources_line(v)
+    source = SCORE_SOURCE + ("\n" + "\n".join(textwrap.wrap(line, 150)) if line else "")
+    fig = plot_heatmap(m, v.rubric, source=source)
+    if line:
+        fig.set_size_inches(fig.get_figwidth(), fig.get_figheight() + 0.15 * (source.count("\n")))
+        fig.tight_layout(rect=(0, 0.05 + 0.025 * source.count("\n"), 1, 0.95))
+    return _close(fig)
 
 
 def index_panel_table(v: NetworkComparison, index: str = "dissimilarity") -> pd.DataFrame:
@@ -352,12 +448,22 @@ def model_types(v: NetworkComparison) -> pd.DataFrame:
                 "stage": p.stage,
                 "start year": p.start_year,
                 "covered areas": len(p.covered_areas),
+                **_robust_column(v, c),
             }
         )
     cols = ["city", "model type", "model", "stage", "start year", "covered areas"]
     if not rows:
         return pd.DataFrame(columns=cols)
     return pd.DataFrame(rows, columns=cols).sort_values(["model type", "city"]).reset_index(drop=True)
+
+
+def _robust_column(v: NetworkComparison, city: str) -> dict:
+    """``type stable within rater spread`` of a city (only when some scores are a consensus)."""
+    rob = (v.robustness or {}).get("clustering")
+    if rob is None:
+        return {}
+    key = "type stable within rater spread"
+    return {key: "no (moves in >10% of draws)" if city in rob["unstable_cities"] else "yes"}
 
 
 def fig_dendrogram(v: NetworkComparison):
@@ -455,8 +561,17 @@ def key_results(v: NetworkComparison) -> dict:
             "solutions": {k: s.formula for k, s in q.result.solutions.items()},
         }
     )
+    from compare.governance import assessment_sources
+
+    src = assessment_sources(v.assessed) if v.assessed is not None else score_sources(v)
+    rob = v.robustness or {}
     return {
         "cities": v.cities,
+        "score_sources": {r.city: r.source for r in src.itertuples()},
+        "example_raters": bool(src["example"].any()) if len(src) else False,
+        "clustering_share_identical_within_spread": (
+            rob["clustering"]["share_identical"] if "clustering" in rob else None
+        ),
         "model_types": clusters,
         "mean_rubric_score": {c: float(x) for c, x in means.items()},
         "dissimilarity_latest": latest,

@@ -64,6 +64,9 @@ def _city_files(cid: str, cfg: dict, catalog, raw: Path, data: Path, cfg_path=No
     profile = cfg.get("governance_profile")
     if profile:
         files["governance_profile"] = resolve_config_path(profile, cfg_path, fallback=data)
+    # the local group's self-assessment responses (compare.reports.self_assessment)
+    for p in sorted((data / "self-assessment" / cid).glob("*.csv")):
+        files[f"self-assessment/{cid}/{p.name}"] = p
     return files
 
 

@@ -325,4 +325,4 @@ def test_comparison_uses_the_consensus_and_names_desk_review_only_cities(run):
     assert r["score_sources"]["berlin"] == "desk review only"
     assert r["example_raters"] is True
     page = (out / "network-comparison.html").read_text()
-    assert "Robustness to the raters" in page and "desk review only: Berlin, Espoo" in page
+    assert "Robustness to the raters" in page and "desk review only: Espoo, Berlin" in page

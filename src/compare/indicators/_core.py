@@ -226,8 +226,9 @@ def stack(
             )
     if group is None and not groups:
         raise DataError("nothing to compute: give `group` and `total`, or `groups`", file=source)
-    if "area_id" in data.columns:  # the importers' rule: one row per area (and segment)
-        check_unique(data, [*by, "area_id"], source=source)
+    if "area_id" in data.columns:  # the importers' rule: one row per area (and segment) of a city
+        city = ["city"] if "city" in data.columns and "city" not in by else []
+        check_unique(data, [*by, *city, "area_id"], source=source)
     if (group is None) != (total is None):
         raise DataError("two-group indices need both `group` and `total` columns", file=source)
     x = _numeric(data, group, source) if group is not None else None

@@ -161,12 +161,17 @@ def network_profiles(net, rubric=None) -> dict:
     >>> sorted(network_profiles(load_network("helsinki-berlin")))  # doctest: +SKIP
     ['berlin', 'espoo', 'helsinki', 'vantaa']
     """
-    from compare.governance import load_profile
+    from compare.governance import load_profile, validate_profile_areas
 
     out = {}
     for cid, c in net.cities.items():
         if c.governance_profile is not None:
-            out[cid] = load_profile(c.governance_profile, rubric=rubric)
+            profile = load_profile(c.governance_profile, rubric=rubric)
+            areas = net.areas[net.areas["city"] == cid]
+            if len(areas) and not (areas["area_level"] == "grid_1km").all():
+                # covered areas and action targets must exist in the data, exactly as the library checks
+                validate_profile_areas(profile, set(areas["area_id"].astype(str)))
+            out[cid] = profile
     return out
 
 
@@ -878,6 +883,10 @@ def write_results(a: CityAssessment, output_folder: str) -> None:
     """
     from compare.reports.results import write_key_results
 
+    if not output_folder:  # derived from the network, never another network's folder
+        from compare.reports.results import default_output_folder
+
+        output_folder = default_output_folder(a.network.name)
     path = write_key_results(output_folder, a.city, key_results(a))
     print(f"key results written: {path.name}")
     return None

@@ -597,6 +597,10 @@ def write_results(v: NetworkComparison, output_folder: str) -> None:
     """
     from compare.reports.results import write_key_results
 
+    if not output_folder:  # derived from the network, never another network's folder
+        from compare.reports.results import default_output_folder
+
+        output_folder = default_output_folder(v.network.name)
     path = write_key_results(output_folder, "network-comparison", key_results(v))
     print(f"key results written: {path.name}")
     return None

@@ -74,7 +74,8 @@ def _shared_files(data: Path, network_path: Path, catalog_path: Path | None) -> 
     files = {"network_config": network_path}
     if catalog_path is not None:
         files["catalog"] = Path(catalog_path)
-    for folder in ("rubrics", "practices"):
+    # every report reads all profiles (load_profiles validates each), the rubric and the practices
+    for folder in ("governance", "rubrics", "practices"):
         for p in sorted((data / folder).glob("*.y*ml")):
             files[f"{folder}/{p.name}"] = p
     return files

@@ -14,7 +14,24 @@ from typing import Any
 
 from compare.reports.slug import safe_join
 
-__all__ = ["write_key_results", "read_key_results", "to_jsonable"]
+__all__ = ["write_key_results", "read_key_results", "to_jsonable", "default_output_folder"]
+
+
+def default_output_folder(network_name: str) -> Path:
+    """Where a network's reports and results go unless told: ``reports/<network>``.
+
+    The notebooks' ``output_folder`` parameter defaults to this, derived from the network, so
+    running a notebook for one network never writes into another network's folder.
+
+    Examples
+    --------
+    >>> default_output_folder("Helsinki-Berlin").name
+    'helsinki-berlin'
+    """
+    from compare.paths import reports_dir
+    from compare.reports.slug import safe_join, slugify
+
+    return safe_join(reports_dir(), slugify(str(network_name), what="network"))
 
 
 def to_jsonable(value: Any) -> Any:

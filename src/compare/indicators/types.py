@@ -145,6 +145,8 @@ def type_profiles(types: pd.DataFrame, local: pd.DataFrame, *, by: Sequence[str]
     by = list(by)
     keys = [*by, "area_id", "period"]
     t = types[types["type"] > 0][[*keys, "type"]]
+    if t.empty:  # no area could be typed (e.g. every indicator unpublished): an empty table, not an error
+        return pd.DataFrame(columns=[*by, "type", "n"])
     lk = local.assign(period=local["period"].astype(str))
     m = lk.merge(t.assign(period=t["period"].astype(str)), on=keys, how="inner")
     prof = m.pivot_table(index=[*by, "type"], columns="group_definition", values="share", aggfunc="mean")

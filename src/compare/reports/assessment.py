@@ -580,6 +580,16 @@ def fig_share_maps(a: CityAssessment) -> list:
     for d, sub in a.local_map.groupby("group_definition", sort=False):
         gd = a.network.group_definitions[d]
         vals = sub.assign(share=sub["share"].where(~sub["small_area"].astype(bool)))
+        if not vals["share"].astype(float).notna().any():
+            from IPython.display import HTML
+
+            figs.append(
+                HTML(
+                    f"<p>No map of {_html.escape(gd.label or d)}: no area of {_html.escape(a.name)} has a "
+                    f"published value in {_html.escape(str(a.map_period))} (see the import notes).</p>"
+                )
+            )
+            continue
         figs.append(
             _close(
                 plot_choropleth(

@@ -685,7 +685,7 @@ def outcomes_table(a: CityAssessment) -> pd.DataFrame:
     """
     from compare.governance import covered_vs_rest
 
-    if a.profile is None:
+    if a.profile is None or not a.covered:  # no profile, or its covered areas use another area scheme
         return pd.DataFrame()
     loc = a.local[~a.local["small_area"].astype(bool)]
     loc = loc.assign(indicator=loc["group_definition"], value=loc["share"])

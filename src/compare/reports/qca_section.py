@@ -196,6 +196,7 @@ class QCASection:
         raw[OUTCOME_COLUMN] = raw[OUTCOME_COLUMN].round(4)
         raw.insert(0, "city", [self._name(c) for c in raw.index])
         out = raw.reset_index(drop=True)
+        out["city"] = out["city"].astype(object)  # an empty table has no dtype to merge on
         extra = [c for c in ("group_definition", "first_period", "last_period") if c in self.outcome.columns]
         if extra:
             info = self.outcome.set_index("city")[extra]

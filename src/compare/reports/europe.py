@@ -154,9 +154,13 @@ def city_grid_panel(net, city: str, indices=PANEL_INDICES) -> pd.DataFrame:
 
 
 def europe_frame(
-    value: float, population: float, panel: pd.DataFrame, index: str, group_definition: str
-) -> dict:
+    value: float, population: float, panel: pd.DataFrame, index: str, group_definition: str,
+    exclude: str | None = None,
+) -> dict:  # fmt: skip
     """Rank and percentile of a value among all centres and among centres of similar size.
+
+    ``exclude``: the city's own urban centre (a city given by a point or a centre id *is* that
+    centre), left out of the distribution so that it is not counted twice.
 
     Similar size: half to twice the city's population. Rank 1 = highest value (most segregated).
 
@@ -169,6 +173,8 @@ def europe_frame(
     (3, 5, 1, 3)
     """
     sub = panel[(panel["index"] == index) & (panel["group_definition"] == group_definition)]
+    if exclude is not None and "centre_id" in sub.columns:  # the city is this centre: never counted twice
+        sub = sub[sub["centre_id"] != exclude]
     vals = sub["value"].dropna().to_numpy()
     near = sub["centre_population"].between(population / 2, population * 2)
     similar = sub.loc[near, "value"].dropna().to_numpy()
@@ -188,7 +194,7 @@ def europe_frame(
 
 def fig_europe_frame(
     name: str, value: float, population: float, panel: pd.DataFrame, index: str = "dissimilarity",
-    group_definition: str = "born_abroad", label: str = "Dissimilarity index D",
+    group_definition: str = "born_abroad", label: str = "Dissimilarity index D", exclude: str | None = None,
 ):  # fmt: skip
     """One figure: every European urban centre's index against its population, the city marked.
 
@@ -201,7 +207,9 @@ def fig_europe_frame(
     sub = panel[(panel["index"] == index) & (panel["group_definition"] == group_definition)].dropna(
         subset=["value"]
     )
-    fr = europe_frame(value, population, panel, index, group_definition)
+    if exclude is not None:
+        sub = sub[sub["centre_id"] != exclude]
+    fr = europe_frame(value, population, panel, index, group_definition, exclude)
     sim = sub["centre_population"].between(population / 2, population * 2)
     fig, ax = plt.subplots(figsize=(9, 5))
     ax.scatter(
@@ -222,7 +230,7 @@ def fig_europe_frame(
     ax.set_ylabel(label)
     ax.legend(fontsize=8, loc="upper right")
     ax.set_title(
-        f"{name} among Europe's {fr['n_all'] - 1} urban centres: {label}, "
+        f"{name} among Europe's {fr['n_all'] - 1} other urban centres: {label}, "
         f"{group_definition.replace('_', ' ')}",
         fontsize=10,
     )
@@ -269,6 +277,22 @@ def _grid_city(a) -> bool:
     return bool(len(areas)) and bool((areas["area_level"] == "grid_1km").all())
 
 
+def own_centre(net, city: str) -> str | None:
+    """The urban centre a grid city *is* (given by ``lon``/``lat`` or ``centre``), else ``None``."""
+    spec = net.cities[city].config.get("areas") or {}
+    specs = spec if isinstance(spec, list) else [spec]
+    for sp in specs:
+        if sp.get("importer") != "census_grid":
+            continue
+        if sp.get("centre"):
+            return str(sp["centre"])
+        if sp.get("lon") is not None:
+            from compare.sources.grid_city import centre_containing
+
+            return centre_containing(float(sp["lon"]), float(sp["lat"]))
+    return None
+
+
 def europe_position(a, indices=("dissimilarity", "isolation", "theil_h", "morans_i")) -> pd.DataFrame:
     """The city's grid indices per group definition, ranked among Europe's urban centres.
 
@@ -283,10 +307,11 @@ def europe_position(a, indices=("dissimilarity", "isolation", "theil_h", "morans
     pop = a.network.population
     total = pop.loc[(pop["city"] == a.city) & (pop["variable"] == "population"), "count"].sum()
     rows = []
+    exclude = own_centre(a.network, a.city)
     for r in own.itertuples():
         if np.isnan(r.value):
             continue
-        fr = europe_frame(r.value, total, panel, r.index, r.group_definition)
+        fr = europe_frame(r.value, total, panel, r.index, r.group_definition, exclude)
         fr.update(cells=int(r.n_areas), confidential_cells=int(r.n_dropped))
         rows.append(fr)
     out = pd.DataFrame(rows)
@@ -315,6 +340,7 @@ def show_europe_frame(a, index: str = "dissimilarity", group_definition: str = "
     return fig_europe_frame(
         a.name, float(own["value"].iloc[0]), float(total), centre_panel(), index, group_definition,
         label="Dissimilarity index D (0-1)" if index == "dissimilarity" else index,
+        exclude=own_centre(a.network, a.city),
     )  # fmt: skip
 
 
@@ -361,12 +387,13 @@ def network_grid_table(v, group_definition: str | None = None) -> pd.DataFrame:
             continue
         pop = net.population
         total = pop.loc[(pop["city"] == cid) & (pop["variable"] == "population"), "count"].sum()
+        own_c = own_centre(net, cid)
         for gd, sub in own.groupby("group_definition", sort=False):
             if group_definition and gd != group_definition:
                 continue
             vals = sub.set_index("index")["value"]
             d = vals.get("dissimilarity", np.nan)
-            rank = europe_frame(d, total, panel, "dissimilarity", gd)["rank_all"] if not np.isnan(d) else None
+            rank = None if np.isnan(d) else europe_frame(d, total, panel, "dissimilarity", gd, own_c)["rank_all"]
             rows.append(
                 {"city": net.cities[cid].name, "group_definition": gd,
                  **{i: round(float(vals.get(i, np.nan)), 3) for i in PANEL_INDICES},

@@ -393,7 +393,8 @@ def network_grid_table(v, group_definition: str | None = None) -> pd.DataFrame:
                 continue
             vals = sub.set_index("index")["value"]
             d = vals.get("dissimilarity", np.nan)
-            rank = None if np.isnan(d) else europe_frame(d, total, panel, "dissimilarity", gd, own_c)["rank_all"]
+            fr = None if np.isnan(d) else europe_frame(d, total, panel, "dissimilarity", gd, own_c)
+            rank = None if fr is None else fr["rank_all"]
             rows.append(
                 {"city": net.cities[cid].name, "group_definition": gd,
                  **{i: round(float(vals.get(i, np.nan)), 3) for i in PANEL_INDICES},

@@ -118,5 +118,6 @@ def test_shipped_profiles_cluster_and_stability_covers_every_criterion(profiles,
 
 
 def test_similarity_needs_valid_cluster_count(profiles, rubric):
-    with pytest.raises(ConfigError, match="n_clusters=9"):
-        ModelSimilarity(n_clusters=9).fit(score_matrix(profiles, rubric))
+    k = len(profiles) + 2  # more clusters than cities
+    with pytest.raises(ConfigError, match=f"n_clusters={k}"):
+        ModelSimilarity(n_clusters=k).fit(score_matrix(profiles, rubric))

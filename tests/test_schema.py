@@ -234,3 +234,14 @@ def test_every_config_kind_has_a_json_schema(kind):
     schema = json_schema(kind)
     assert schema["type"] == "object" and schema["properties"]
     assert schema.get("additionalProperties") is False
+
+
+def test_the_network_json_schema_lists_every_registered_importer_in_a_fresh_process():
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "compare", "schema", "network"], capture_output=True, text=True, check=True
+    ).stdout
+    for name in ("paavo_pxweb", "berlin_lor", "generic", "census_grid"):
+        assert f'"{name}"' in out, name

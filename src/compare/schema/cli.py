@@ -23,6 +23,7 @@ def register(subparsers) -> None:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    import compare.sources.importers  # noqa: F401 - every importer registers its source spec on import
     from compare.schema import json_schema
 
     text = json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False) + "\n"

@@ -189,7 +189,7 @@ def test_index_and_a_report_render_in_headless_chromium(run):
 
 
 def test_provenance_sidecar_records_checksums_of_the_raw_files(run, net):
-    from compare.reports.provenance import file_sha256
+    from compare.provenance import file_sha256
 
     _, out = run
     prov = json.loads((out / "vantaa.provenance.json").read_text())

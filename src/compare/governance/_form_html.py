@@ -78,7 +78,7 @@ _JS = r"""
 
 def write_html(q, path: Path) -> None:
     """Write the offline HTML form of questionnaire ``q`` to ``path``."""
-    from compare.governance.questionnaire import (
+    from compare.governance._form_fields import (
         DONT_KNOW,
         FORM_ID,
         FORM_VERSION,

@@ -43,7 +43,7 @@ def write_xlsx(q, path: Path) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from compare.governance.questionnaire import FORM_ID, FORM_VERSION, ORGANISATION_TYPES, ROLES
+    from compare.governance._form_fields import FORM_ID, FORM_VERSION, ORGANISATION_TYPES, ROLES
 
     wb = Workbook()
     ws = wb.active
@@ -134,7 +134,7 @@ def write_xlsx(q, path: Path) -> None:
         ins.cell(r, 1, f"{k} = {v}")
     r += 2
     ins.cell(r, 1, "Roles").font = Font(bold=True)
-    from compare.governance.questionnaire import ROLE_LABELS
+    from compare.governance._form_fields import ROLE_LABELS
 
     for role in ROLES:
         r += 1

@@ -27,7 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compare.errors import ConfigError
-from compare.governance.profile import MEMBER_TYPES
+from compare.governance._form_fields import (
+    DONT_KNOW,
+    FORM_ID,
+    FORM_VERSION,
+    ORGANISATION_TYPES,
+    ROLE_LABELS,
+    ROLES,
+)
 from compare.governance.rubric import Rubric, load_rubric
 
 __all__ = [
@@ -42,36 +49,6 @@ __all__ = [
     "questionnaire",
     "write_questionnaire",
 ]
-
-#: Identifier written into every form (so that other files are recognised as not ours).
-FORM_ID = "compare-self-assessment"
-#: Layout version of the forms.
-FORM_VERSION = 1
-#: The answer that records "I cannot judge this" (not a score).
-DONT_KNOW = "don't know"
-#: Roles a rater can have: the member types of the governance-profile schema.
-ROLES: tuple[str, ...] = MEMBER_TYPES
-#: Readable labels of the roles.
-ROLE_LABELS: dict[str, str] = {
-    "municipal_sector": "municipal sector (a city department or service)",
-    "public_authority": "other public authority (region, state, police, employment office, ...)",
-    "local_organisation": "local organisation (NGO, association, service provider, housing company)",
-    "resident": "resident",
-    "business": "business",
-}
-#: Organisation types a rater can choose (coarser than names; "none" for residents).
-ORGANISATION_TYPES: tuple[str, ...] = (
-    "city administration",
-    "other public authority",
-    "NGO or association",
-    "social or health service provider",
-    "housing company",
-    "school or education provider",
-    "business",
-    "residents' group",
-    "none (individual resident)",
-    "other",
-)
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 

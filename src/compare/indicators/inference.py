@@ -44,16 +44,6 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
-    # index_change moved to compare.indicators.change (it needs the panel; the panel needs
-    # this module): keep the old import path working without an import cycle
-    if name == "index_change":
-        from compare.indicators.change import index_change
-
-        return index_change
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def _replicate_stack(s: Stacked, n_boot: int, rng, method: str) -> tuple[Stacked, np.ndarray]:
     """Stack ``n_boot`` resampled copies of ``s``; return it and the row take-index."""
     n = len(s.seg)

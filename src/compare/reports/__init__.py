@@ -1,28 +1,32 @@
-"""Reports: run the assessment notebooks for every city of a network with one command.
+"""Reports: the pipeline that runs the report pages for every city of a network with one command.
 
 ``python -m compare reports run NETWORK`` validates parameters, executes
 ``notebooks/city_assessment.ipynb`` for each city and ``notebooks/network_comparison.ipynb``
 with papermill (in parallel, incrementally, atomically), converts them to HTML and writes the
-network's Action Playbook ``reports/<network>/index.html``.
+network's index ``reports/<network>/index.html``. The pipeline knows jobs, not content: what the
+pages show lives in :mod:`compare.pages`.
 """
 
-from compare.reports.html import esc, notebook_to_html
-from compare.reports.index import render_index, write_index
-from compare.reports.params import (
-    notebook_parameters,
-    validate_city_parameters,
-    validate_parameters,
-)
-from compare.reports.provenance import (
+from compare.files import safe_join, slugify
+from compare.pages.html import esc
+from compare.pages.index import render_index, write_index
+from compare.pages.results import read_key_results, write_key_results
+from compare.provenance import (
     collect_provenance,
     file_sha256,
     fingerprint,
     package_versions,
     provenance_table,
 )
-from compare.reports.results import read_key_results, write_key_results
-from compare.reports.runner import JobOutcome, ReportJob, RunSummary, execute_job, run_jobs
-from compare.reports.slug import safe_join, slugify
+from compare.reports.execute import execute_job
+from compare.reports.html import notebook_to_html
+from compare.reports.jobs import JobOutcome, ReportJob, RunSummary
+from compare.reports.params import (
+    notebook_parameters,
+    validate_city_parameters,
+    validate_parameters,
+)
+from compare.reports.runner import run_jobs
 
 __all__ = [
     "JobOutcome",

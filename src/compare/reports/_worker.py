@@ -13,7 +13,7 @@ import json
 import pickle
 import sys
 
-MARKER = "@@outcome@@"
+from compare.reports.jobs import MARKER
 
 
 def main() -> int:
@@ -25,7 +25,7 @@ def main() -> int:
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
-    from compare.reports.runner import execute_job
+    from compare.reports.execute import execute_job
 
     stdin = sys.stdin.buffer
     while True:

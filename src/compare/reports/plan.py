@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from compare.errors import ConfigError
-from compare.reports.index import write_index
+from compare.files import safe_join, slugify
+from compare.pages.index import write_index
 from compare.reports.params import validate_city_parameters, validate_parameters
 from compare.reports.runner import JobOutcome, ReportJob, RunSummary, read_state, run_jobs
-from compare.reports.slug import safe_join, slugify
 
 __all__ = [
     "CITY_NOTEBOOK",
@@ -64,7 +64,7 @@ def _city_files(cid: str, cfg: dict, catalog, raw: Path, data: Path, cfg_path=No
     profile = cfg.get("governance_profile")
     if profile:
         files["governance_profile"] = resolve_config_path(profile, cfg_path, fallback=data)
-    # the local group's self-assessment responses (compare.reports.self_assessment)
+    # the local group's self-assessment responses (compare.pages.self_assessment)
     for p in sorted((data / "self-assessment" / cid).glob("*.csv")):
         files[f"self-assessment/{cid}/{p.name}"] = p
     return files

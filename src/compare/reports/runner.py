@@ -4,7 +4,7 @@ A :class:`ReportJob` names one notebook execution (a city assessment or the netw
 comparison). :func:`run_jobs` runs a list of them and returns a :class:`RunSummary`:
 
 - a job whose fingerprint (data checksums, notebook, parameters, package versions, see
-  :mod:`compare.reports.provenance`) matches the last successful run is not re-run;
+  :mod:`compare.provenance`) matches the last successful run is not re-run;
 - the others run in parallel in worker processes (``n_jobs``) or on a Dask distributed
   cluster (``scheduler``), longest first;
 - each job executes in a private staging folder; only a complete success replaces the
@@ -19,17 +19,27 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from compare.reports.provenance import DEFAULT_PACKAGES, collect_provenance, fingerprint
-from compare.reports.slug import safe_join, slugify
+from compare.files import atomic_write_text, slugify
+from compare.provenance import DEFAULT_PACKAGES, collect_provenance, fingerprint
+from compare.reports.execute import execute_job
+from compare.reports.jobs import (
+    MARKER,
+    STATE_DIR,
+    JobOutcome,
+    ReportJob,
+    RunSummary,
+    _clean_stale_staging,
+    _published,
+    read_state,
+)
 
 __all__ = [
     "ReportJob",
@@ -40,372 +50,6 @@ __all__ = [
     "read_state",
     "atomic_write_text",
 ]
-
-STATE_DIR = ".state"
-STAGING_DIR = ".staging"
-
-
-@dataclass(frozen=True)
-class ReportJob:
-    """One notebook execution.
-
-    Parameters
-    ----------
-    name : str
-        Report name; slugged into the file names ``<name>.ipynb``, ``<name>.html``.
-    notebook : Path
-        Source notebook.
-    parameters : dict
-        Validated parameters (see :mod:`compare.reports.params`). If the notebook declares
-        ``output_folder``, the runner points it at the job's staging folder during execution.
-    data_files : dict
-        Name -> path of every input file whose checksum enters the fingerprint.
-    title : str, optional
-        Human-readable title (city name).
-    kind : str, optional
-        ``"city"`` or ``"comparison"``.
-    meta : dict, optional
-        Extra fields for the index (e.g. ``model_type``); they do not enter the fingerprint.
-    cwd : Path, optional
-        Working directory of the kernel (default: the notebook's parent's parent, i.e. the
-        repository root for ``notebooks/*.ipynb``).
-    """
-
-    name: str
-    notebook: Path
-    parameters: dict = field(default_factory=dict)
-    data_files: dict = field(default_factory=dict)
-    title: str = ""
-    kind: str = "city"
-    meta: dict = field(default_factory=dict)
-    cwd: Path | None = None
-
-    @property
-    def slug(self) -> str:
-        """File-name-safe name."""
-        return slugify(self.name, what="report name")
-
-
-@dataclass
-class JobOutcome:
-    """What happened to one job in a run.
-
-    ``status`` is ``"ran"`` (executed and published), ``"cached"`` (inputs unchanged, not
-    re-run) or ``"failed"``. ``error`` holds ``cell_index``, ``cell_source``, ``ename``,
-    ``evalue`` and ``traceback`` for a failure. ``previous_kept`` tells whether an earlier
-    report of the same name is still published.
-    """
-
-    name: str
-    title: str
-    kind: str
-    status: str
-    fingerprint: str | None = None
-    duration_s: float = 0.0
-    error: dict | None = None
-    previous_kept: bool = False
-    meta: dict = field(default_factory=dict)
-
-    @property
-    def failed(self) -> bool:
-        """True for a failed job."""
-        return self.status == "failed"
-
-    def describe(self) -> str:
-        """One line for the console."""
-        if not self.failed:
-            return f"{self.name}: {self.status} ({self.duration_s:.1f} s)"
-        e = self.error or {}
-        where = f"cell {e['cell_index']}" if e.get("cell_index") is not None else "before cells"
-        src = (e.get("cell_source") or "").strip().splitlines()
-        src = f" `{src[0][:80]}`" if src else ""
-        kept = "previous report kept" if self.previous_kept else "no previous report"
-        return f"{self.name}: FAILED in {where}{src}: {e.get('ename')}: {e.get('evalue')} ({kept})"
-
-
-@dataclass
-class RunSummary:
-    """Outcomes of a run, in job order."""
-
-    outcomes: list[JobOutcome]
-    out_dir: Path
-    wall_s: float = 0.0
-
-    @property
-    def n_failed(self) -> int:
-        """Number of failed jobs."""
-        return sum(o.failed for o in self.outcomes)
-
-    def table(self):
-        """Tidy table: one row per job with name, kind, status, duration and error."""
-        import pandas as pd
-
-        return pd.DataFrame(
-            [
-                {
-                    "name": o.name,
-                    "kind": o.kind,
-                    "status": o.status,
-                    "duration_s": o.duration_s,
-                    "error": None if not o.error else f"{o.error['ename']}: {o.error['evalue']}",
-                }
-                for o in self.outcomes
-            ]
-        )
-
-    def summary(self) -> str:
-        """Text summary for the console."""
-        lines = [o.describe() for o in self.outcomes]
-        lines.append(
-            f"{len(self.outcomes) - self.n_failed} of {len(self.outcomes)} reports current, "
-            f"{self.n_failed} failed, wall time {self.wall_s:.1f} s -> {self.out_dir}"
-        )
-        return "\n".join(lines)
-
-
-# --------------------------------------------------------------------------- files
-
-
-def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (temporary file in the same folder + rename).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
-    >>> atomic_write_text(p, "x"); p.read_text()
-    'x'
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-def _state_path(out_dir: Path, slug: str, suffix: str = ".json") -> Path:
-    # ``slug`` is already a slug; the hidden folder name is ours, not the user's
-    return Path(out_dir) / STATE_DIR / (slugify(slug) + suffix)
-
-
-def read_state(out_dir: str | Path, name: str) -> dict | None:
-    """Return the state record of a report's last run (``None`` if it never ran).
-
-    Examples
-    --------
-    >>> read_state("/nonexistent", "vantaa") is None
-    True
-    """
-    p = _state_path(Path(out_dir), slugify(name))
-    if not p.is_file():
-        return None
-    try:
-        return json.loads(p.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, OSError):
-        return None
-
-
-def _published(out_dir: Path, slug: str) -> bool:
-    return safe_join(out_dir, slug, suffix=".html").is_file()
-
-
-def _clean_stale_staging(out_dir: Path) -> None:
-    """Remove staging folders left by a killed run (their process is gone)."""
-    staging = out_dir / STAGING_DIR
-    if not staging.is_dir():
-        return
-    for d in staging.iterdir():
-        try:
-            pid = int(d.name.split("-")[-2])
-        except (ValueError, IndexError):
-            pid = -1
-        alive = pid > 0 and _pid_alive(pid)
-        if not alive:
-            shutil.rmtree(d, ignore_errors=True)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a killed worker whose parent died may linger as an unreaped zombie
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-# --------------------------------------------------------------------------- one job
-
-
-def _failing_cell(nb_path: Path) -> tuple[int | None, str]:
-    """Locate the cell that failed, or the one that was running when the kernel died.
-
-    Papermill marks a cell ``failed`` on a cell error; when the kernel dies it still marks the
-    cells ``completed`` on the way out, so the culprit is the last cell that *started*.
-    """
-    import nbformat
-
-    try:
-        nb = nbformat.read(nb_path, as_version=4)
-    except Exception:  # noqa: BLE001 - the partial notebook may not exist
-        return None, ""
-    meta = [c.get("metadata", {}).get("papermill", {}) for c in nb.cells]
-    for status in ("failed", "running"):
-        for i, m in enumerate(meta):
-            if m.get("status") == status:
-                return i, nb.cells[i].source
-    for i, cell in enumerate(nb.cells):
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "error":
-                return i, cell.source
-    started = [i for i, m in enumerate(meta) if m.get("start_time")]
-    if started:
-        i = started[-1]
-        return i, nb.cells[i].source
-    return None, ""
-
-
-def _error_record(exc: BaseException, nb_path: Path | None) -> dict:
-    from papermill.exceptions import PapermillExecutionError
-
-    if isinstance(exc, PapermillExecutionError):
-        return {
-            "cell_index": exc.cell_index,
-            "cell_source": exc.source,
-            "ename": exc.ename,
-            "evalue": exc.evalue,
-            "traceback": _strip_ansi("\n".join(exc.traceback[-6:])),
-        }
-    index, source = _failing_cell(nb_path) if nb_path is not None else (None, "")
-    return {
-        "cell_index": index,
-        "cell_source": source,
-        "ename": type(exc).__name__,
-        "evalue": str(exc) or repr(exc),
-        "traceback": "".join(traceback.format_exception(exc)[-4:]),
-    }
-
-
-def _strip_ansi(text: str) -> str:
-    import re
-
-    return re.sub(r"\x1b\[[0-9;]*m", "", text)
-
-
-def execute_job(
-    job: ReportJob,
-    out_dir: str | Path,
-    provenance: Mapping[str, Any],
-    *,
-    show_code: bool = False,
-    kernel_name: str = "compare",
-    timeout: float | None = None,
-) -> dict:
-    """Execute one job and publish its files atomically; never raises for a report failure.
-
-    Parameters
-    ----------
-    job : ReportJob
-    out_dir : str or Path
-        Network report folder (``reports/<network>``).
-    provenance : mapping
-        The job's provenance record (from :func:`~compare.reports.provenance.collect_provenance`).
-    show_code : bool, optional
-        Keep code cells in the HTML.
-    kernel_name : str, optional
-    timeout : float, optional
-        Per-cell execution timeout in seconds.
-
-    Returns
-    -------
-    dict
-        Fields of a :class:`JobOutcome` (plain types, so it crosses process boundaries).
-
-    Examples
-    --------
-    >>> execute_job(job, "reports/helsinki-berlin", record)  # doctest: +SKIP
-    {'name': 'vantaa', 'status': 'ran', ...}
-    """
-    import nbformat
-    import papermill as pm
-
-    from compare.reports.html import notebook_to_html
-
-    out_dir = Path(out_dir)
-    slug = job.slug
-    started = time.perf_counter()
-    staging = out_dir / STAGING_DIR / f"{slug}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    staging.mkdir(parents=True, exist_ok=True)
-    staged_nb = staging / f"{slug}.ipynb"
-    record = dict(provenance)
-    outcome = JobOutcome(
-        name=job.name,
-        title=job.title or job.name,
-        kind=job.kind,
-        status="failed",
-        fingerprint=record.get("fingerprint"),
-        meta=dict(job.meta),
-    )
-    try:
-        params = dict(job.parameters)
-        if "output_folder" in params:
-            params["output_folder"] = str(staging)
-        cwd = job.cwd or Path(job.notebook).resolve().parent.parent
-        pm.execute_notebook(
-            str(job.notebook),
-            str(staged_nb),
-            parameters=params,
-            kernel_name=kernel_name,
-            cwd=str(cwd),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=timeout,
-        )
-        nb = nbformat.read(staged_nb, as_version=4)
-        record["run_finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-        record["duration_s"] = round(time.perf_counter() - started, 2)
-        nb.metadata["compare"] = {"provenance": record}
-        nbformat.write(nb, staged_nb)
-        page = notebook_to_html(nb, show_code=show_code, title=job.title or job.name, provenance=record)
-        (staging / f"{slug}.html").write_text(page, encoding="utf-8")
-        (staging / f"{slug}.provenance.json").write_text(
-            json.dumps(record, indent=2, default=str), encoding="utf-8"
-        )
-        # publish: data files first, the HTML last among the report files, state at the end
-        order = sorted(
-            (p for p in staging.iterdir() if p.is_file()),
-            key=lambda p: (p.suffix == ".html", p.name),
-        )
-        for p in order:
-            target = out_dir / p.name
-            os.replace(p, target)
-        outcome.status = "ran"
-        outcome.duration_s = round(time.perf_counter() - started, 2)
-        state = asdict(outcome) | {"finished": record["run_finished"]}
-        atomic_write_text(_state_path(out_dir, slug), json.dumps(state, indent=2, default=str))
-    except Exception as exc:  # noqa: BLE001 - every failure becomes a reported outcome
-        outcome.error = _error_record(exc, staged_nb)
-        outcome.duration_s = round(time.perf_counter() - started, 2)
-        outcome.previous_kept = _published(out_dir, slug)
-        if staged_nb.is_file():  # keep the partial notebook for debugging, never published
-            os.replace(staged_nb, _state_path(out_dir, slug, ".failed.ipynb"))
-        previous = read_state(out_dir, slug) or {}
-        state = asdict(outcome) | {
-            # the last good fingerprint stays unknown: a failed job always re-runs
-            "fingerprint": None,
-            "last_success": previous.get("finished") or previous.get("last_success"),
-        }
-        atomic_write_text(_state_path(out_dir, slug), json.dumps(state, indent=2, default=str))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return asdict(outcome)
 
 
 # --------------------------------------------------------------------------- many jobs
@@ -608,8 +252,6 @@ class _Worker:
     def run(self, job, out_dir, record, kwargs) -> dict:
         """Send one job; return its outcome, or a crash outcome if the worker died."""
         import pickle
-
-        from compare.reports._worker import MARKER
 
         data = pickle.dumps((job, str(out_dir), dict(record), kwargs))
         try:

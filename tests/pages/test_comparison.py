@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 
 @pytest.fixture(scope="module")
 def comparison():
-    from compare.reports.comparison import load_comparison
+    from compare.pages.comparison import load_comparison
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # Vantaa's unmatched postal code, tested elsewhere
@@ -26,7 +26,7 @@ def test_berlins_2021_boundary_change_is_found_from_the_area_vintages(comparison
 
 
 def test_index_panel_marks_a_boundary_change_only_where_the_city_is_drawn(comparison):
-    from compare.reports.comparison import fig_index_panel
+    from compare.pages.comparison import fig_index_panel
 
     fig = fig_index_panel(comparison, "dissimilarity")
     panels = {ax.get_title(): ax for ax in fig.axes if ax.get_visible()}
@@ -41,7 +41,7 @@ def test_index_panel_marks_a_boundary_change_only_where_the_city_is_drawn(compar
 
 def test_rubric_heatmap_reads_the_consensus_and_says_which_cities_are_desk_review_only(comparison):
     from compare.governance import assessment_matrix
-    from compare.reports.comparison import fig_rubric_heatmap, score_sources
+    from compare.pages.comparison import fig_rubric_heatmap, score_sources
 
     src = score_sources(comparison).set_index("city")["source"]
     assert src["Vantaa"] == "self-assessment consensus" and src["Berlin"] == "desk review only"

@@ -1,7 +1,7 @@
 import pytest
 
 from compare.errors import ConfigError
-from compare.reports.slug import safe_join, slugify
+from compare.files import safe_join, slugify
 
 
 @pytest.mark.parametrize(

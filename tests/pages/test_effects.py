@@ -13,7 +13,7 @@ import pytest
 from compare.evaluation import EvaluationWarning, evaluate_action
 from compare.governance import LocalAction
 from compare.model import GroupDefinition
-from compare.reports.effects import (
+from compare.pages.effects import (
     ASSOCIATION_CAVEAT,
     boundary_segments,
     effects_table,

@@ -14,14 +14,14 @@ from typing import Any
 import pandas as pd
 
 from compare.errors import DataError
-from compare.plots.indicators import period_position, vintage_breaks
-from compare.reports.assessment import (
+from compare.pages.assessment import (
     INDEX_LABELS,
     TREND_INDICES,
     _close,
     _finish_grid,
     _mark_breaks,
 )
+from compare.plots.indicators import period_position, vintage_breaks
 
 __all__ = [
     "NetworkComparison",
@@ -114,7 +114,7 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
     chosen = [c for c in (cities or order) if c in net.cities]
     panel = compute_panel(net.population, net.group_definitions, indices=list(TREND_INDICES))
     rubric = load_rubric()
-    from compare.reports.assessment import network_profiles
+    from compare.pages.assessment import network_profiles
 
     profiles, seen = {}, set()
     for k, v in network_profiles(net, rubric).items():
@@ -139,7 +139,7 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
         similarity=similarity,
         assessed=assessed,
     )
-    from compare.reports.qca_section import qca_section
+    from compare.pages.qca_section import qca_section
 
     if not profiles:
         return v  # no rubric scores, no conditions: show_qca says so
@@ -229,14 +229,14 @@ def qca_scores(v: NetworkComparison) -> pd.DataFrame:
 def qca_outcome(v: NetworkComparison) -> pd.DataFrame:
     """Yearly change of D for each city's main (first) group definition (QCA outcome).
 
-    See :func:`compare.reports.qca_section.dissimilarity_change`.
+    See :func:`compare.pages.qca_section.dissimilarity_change`.
 
     Examples
     --------
     >>> qca_outcome(v)["city"].tolist()  # doctest: +SKIP
     ['vantaa', 'helsinki', 'espoo', 'berlin']
     """
-    from compare.reports.qca_section import dissimilarity_change
+    from compare.pages.qca_section import dissimilarity_change
 
     main = {}
     for c in v.cities:
@@ -255,8 +255,8 @@ def show_qca(v: NetworkComparison) -> None:
     """
     from IPython.display import HTML, display
 
-    from compare.reports.assessment import show
-    from compare.reports.qca_section import OUTCOME_DESCRIPTION
+    from compare.pages.assessment import show
+    from compare.pages.qca_section import OUTCOME_DESCRIPTION
 
     esc = _html.escape
     s = v.qca
@@ -595,10 +595,10 @@ def write_results(v: NetworkComparison, output_folder: str) -> None:
     >>> write_results(v, "reports/helsinki-berlin")  # doctest: +SKIP
     key results written: network-comparison.results.json
     """
-    from compare.reports.results import write_key_results
+    from compare.pages.results import write_key_results
 
     if not output_folder:  # derived from the network, never another network's folder
-        from compare.reports.results import default_output_folder
+        from compare.pages.results import default_output_folder
 
         output_folder = default_output_folder(v.network.name)
     path = write_key_results(output_folder, "network-comparison", key_results(v))

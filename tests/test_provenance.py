@@ -1,6 +1,6 @@
 import hashlib
 
-from compare.reports.provenance import (
+from compare.provenance import (
     checksums,
     collect_provenance,
     file_sha256,

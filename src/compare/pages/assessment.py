@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from compare.errors import DataError
+from compare.pages._display import _close, show
 from compare.plots.indicators import period_position, vintage_breaks
 
 __all__ = [
@@ -114,13 +115,6 @@ def _source_rect(fig, text: str, top: float = 0.95) -> tuple[float, float, float
     lines = text.count("\n") + 1
     bottom = min(0.35, (0.16 * lines + 0.1) / fig.get_figheight())
     return (0, bottom, 1, top)
-
-
-def _close(fig):
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    return fig
 
 
 def _finish_grid(fig, title: str, source: str):
@@ -297,7 +291,7 @@ def load_city(
     )
     effects, matches_file = [], None
     if city in profiles and profiles[city].actions and covered:
-        from compare.reports.effects import evaluate_profile_actions
+        from compare.pages.effects import evaluate_profile_actions
 
         matches, matches_file = _id_matches(net, city)
         effects = evaluate_profile_actions(
@@ -341,30 +335,6 @@ def _id_matches(net, city: str) -> tuple[dict | None, str | None]:
             if isinstance(raw, dict):
                 return {str(k): [str(x) for x in v] for k, v in raw.items()}, str(f)
     return None, None
-
-
-def show(table: pd.DataFrame, *, max_rows: int = 200):
-    """Display a table as escaped HTML without truncating long text (evidence quotes).
-
-    Examples
-    --------
-    >>> "&lt;b&gt;" in show(pd.DataFrame({"q": ["<b>"]})).data
-    True
-    """
-    from IPython.display import HTML
-
-    style = (
-        "<style>table.compare-table td, table.compare-table th {text-align: left !important; "
-        "vertical-align: top !important; padding: 0.3em 0.6em;}</style>"
-    )
-    with pd.option_context("display.max_colwidth", None):
-        return HTML(
-            style
-            + table.head(max_rows).to_html(
-                index=False, escape=True, na_rep="–", border=0, classes="compare-table"
-            )
-            + (f"<p><em>{len(table) - max_rows} more rows</em></p>" if len(table) > max_rows else "")
-        )
 
 
 def header(a: CityAssessment):
@@ -804,7 +774,7 @@ def provenance(a: CityAssessment, parameters: dict | None = None) -> pd.DataFram
     >>> provenance(a)["section"].unique().tolist()  # doctest: +SKIP
     ['parameters', 'data', 'packages', 'run']
     """
-    from compare.reports.provenance import collect_provenance, provenance_table
+    from compare.provenance import collect_provenance, provenance_table
 
     files = a.network.files
     data = {f"{r.dataset}:{r.path}": r.path for r in files[files["city"] == a.city].itertuples()}
@@ -812,7 +782,7 @@ def provenance(a: CityAssessment, parameters: dict | None = None) -> pd.DataFram
         data["governance_profile"] = a.profile.path
     if a.id_matches_file:
         data["boundary_matches"] = a.id_matches_file
-    from compare.reports.self_assessment import response_files
+    from compare.pages.self_assessment import response_files
 
     data.update(response_files(a.city))
     nb = a.profile.path if a.profile is not None and a.profile.path else __file__
@@ -853,7 +823,7 @@ def key_results(a: CityAssessment) -> dict:
     }
     for gd, row in latest.iterrows():
         figures[f"D {gd} ({row['period']})"] = round(float(row["value"]), 3)
-    from compare.reports.effects import _pp
+    from compare.pages.effects import _pp
 
     for e in a.effects:
         if e.evaluated:
@@ -891,10 +861,10 @@ def write_results(a: CityAssessment, output_folder: str) -> None:
     >>> write_results(a, "reports/helsinki-berlin")  # doctest: +SKIP
     key results written: vantaa.results.json
     """
-    from compare.reports.results import write_key_results
+    from compare.pages.results import write_key_results
 
     if not output_folder:  # derived from the network, never another network's folder
-        from compare.reports.results import default_output_folder
+        from compare.pages.results import default_output_folder
 
         output_folder = default_output_folder(a.network.name)
     path = write_key_results(output_folder, a.city, key_results(a))
@@ -924,7 +894,7 @@ def import_notes(a: CityAssessment) -> pd.DataFrame:
     ['note']
     """
     notes = list(dict.fromkeys(a.notes))
-    from compare.reports.europe import confidential_table
+    from compare.pages.europe import confidential_table
 
     for r in confidential_table(a.network, a.city).itertuples():
         if r.confidential_cells:
@@ -939,14 +909,14 @@ def import_notes(a: CityAssessment) -> pd.DataFrame:
 def action_effects_table(a: CityAssessment) -> pd.DataFrame:
     """One row per local action of the profile: estimate and interval, or why not evaluated.
 
-    See :mod:`compare.reports.effects` for the choices (outcome, boundaries, comparison group).
+    See :mod:`compare.pages.effects` for the choices (outcome, boundaries, comparison group).
 
     Examples
     --------
     >>> action_effects_table(a)["status"].iloc[0]  # doctest: +SKIP
     'evaluated'
     """
-    from compare.reports.effects import effects_table
+    from compare.pages.effects import effects_table
 
     return effects_table(a.effects)
 
@@ -959,7 +929,7 @@ def fig_action_effects(a: CityAssessment) -> list:
     >>> len(fig_action_effects(a))  # doctest: +SKIP
     1
     """
-    from compare.reports.effects import plot_action_effect
+    from compare.pages.effects import plot_action_effect
 
     figs = []
     for e in a.effects:
@@ -970,7 +940,7 @@ def fig_action_effects(a: CityAssessment) -> list:
 
 
 def _effect_html(a: CityAssessment, e) -> str:
-    from compare.reports.effects import _pp
+    from compare.pages.effects import _pp
 
     esc = _html.escape
     head = f"<h3>{esc(e.name)}</h3>"
@@ -1024,7 +994,7 @@ def show_action_effects(a: CityAssessment) -> None:
     """
     from IPython.display import HTML, display
 
-    from compare.reports.effects import plot_action_effect
+    from compare.pages.effects import plot_action_effect
 
     if a.profile is None or not a.profile.actions:
         display(

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from compare.reports import europe as E
+from compare.pages import europe as E
 
 
 def test_rank_among_all_and_similar_size_by_hand():

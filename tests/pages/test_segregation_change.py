@@ -11,8 +11,8 @@ matplotlib.use("Agg")
 
 @pytest.fixture(scope="module")
 def berlin():
-    from compare.reports import assessment as A
-    from compare.reports import segregation_change as W
+    from compare.pages import assessment as A
+    from compare.pages import segregation_change as W
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -21,7 +21,7 @@ def berlin():
 
 
 def test_decomposition_is_per_vintage_and_the_sentences_carry_its_numbers(berlin):
-    from compare.reports import segregation_change as W
+    from compare.pages import segregation_change as W
 
     t = W.change_table(berlin)
     assert set(t["vintage"]) == {"lor-2006", "lor-2021"}
@@ -38,7 +38,7 @@ def test_decomposition_is_per_vintage_and_the_sentences_carry_its_numbers(berlin
 
 
 def test_baseline_is_below_the_index_and_transitions_never_cross_vintages(berlin):
-    from compare.reports import segregation_change as W
+    from compare.pages import segregation_change as W
 
     b = W.baseline_table(berlin)
     assert (b["expected if random"] < b["value"]).all()
@@ -51,7 +51,7 @@ def test_baseline_is_below_the_index_and_transitions_never_cross_vintages(berlin
 
 
 def test_figures_have_titles_and_source_lines(berlin):
-    from compare.reports import segregation_change as W
+    from compare.pages import segregation_change as W
 
     figs = [
         W.fig_change(berlin),

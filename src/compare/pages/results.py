@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from compare.reports.slug import safe_join
+from compare.files import safe_join
 
 __all__ = ["write_key_results", "read_key_results", "to_jsonable", "default_output_folder"]
 
@@ -28,8 +28,8 @@ def default_output_folder(network_name: str) -> Path:
     >>> default_output_folder("Helsinki-Berlin").name
     'helsinki-berlin'
     """
+    from compare.files import safe_join, slugify
     from compare.paths import reports_dir
-    from compare.reports.slug import safe_join, slugify
 
     return safe_join(reports_dir(), slugify(str(network_name), what="network"))
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from compare.governance import load_profiles, load_rubric, write_responses
-from compare.reports.self_assessment import key_figures, load_self_assessment, show_self_assessment
+from compare.pages.self_assessment import key_figures, load_self_assessment, show_self_assessment
 
 matplotlib.use("Agg")
 

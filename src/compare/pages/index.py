@@ -11,14 +11,31 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from compare.reports.html import esc
-from compare.reports.results import read_key_results
-from compare.reports.runner import JobOutcome, atomic_write_text
-from compare.reports.slug import safe_join, slugify
+from compare.files import atomic_write_text, safe_join, slugify
+from compare.pages.html import esc
+from compare.pages.results import read_key_results
 
-__all__ = ["render_index", "write_index"]
+__all__ = ["RunRecord", "render_index", "write_index"]
+
+
+class RunRecord(Protocol):
+    """What the index reads of one report's last run (the pipeline's ``RunRecord`` is one)."""
+
+    name: str
+    title: str
+    kind: str
+    status: str
+    error: Mapping[str, Any] | None
+    meta: Mapping[str, Any]
+    previous_kept: bool
+
+    @property
+    def failed(self) -> bool:
+        """Whether the last run of this report failed."""
+        ...
+
 
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:72em;
@@ -51,7 +68,7 @@ def _figures(results: Mapping[str, Any] | None) -> str:
     return f"<dl>{items}</dl>"
 
 
-def _status_cell(o: JobOutcome, link: str) -> str:
+def _status_cell(o: RunRecord, link: str) -> str:
     if not o.failed:
         label = {
             "ran": "updated",
@@ -77,7 +94,7 @@ def _status_cell(o: JobOutcome, link: str) -> str:
 
 def render_index(
     network: Mapping[str, Any],
-    outcomes: Sequence[JobOutcome],
+    outcomes: Sequence[RunRecord],
     out_dir: str | Path,
     *,
     generated: str | None = None,
@@ -88,7 +105,8 @@ def render_index(
     ----------
     network : mapping
         ``id``, ``name`` and optionally ``description`` and ``attribution`` (list of str).
-    outcomes : sequence of JobOutcome
+    outcomes : sequence of RunRecord
+        (for example :class:`compare.reports.jobs.JobOutcome`)
         One per report of the run (city reports have ``kind == "city"``; the comparison has
         ``kind == "comparison"``). ``meta`` may hold ``country`` and ``model_type``.
     out_dir : str or Path
@@ -103,7 +121,9 @@ def render_index(
 
     Examples
     --------
-    >>> o = JobOutcome("vantaa", "Vantaa", "city", "ran", meta={"model_type": "<zone>"})
+    >>> from types import SimpleNamespace
+    >>> o = SimpleNamespace(name="vantaa", title="Vantaa", kind="city", status="ran", failed=False,
+    ...                     error=None, meta={"model_type": "<zone>"}, previous_kept=False)
     >>> page = render_index({"id": "n", "name": "N"}, [o], "/nonexistent")
     >>> "&lt;zone&gt;" in page and 'href="vantaa.html"' in page
     True
@@ -160,7 +180,7 @@ parameters, package versions).</p>{sources}
 """
 
 
-def write_index(network: Mapping[str, Any], outcomes: Sequence[JobOutcome], out_dir: str | Path) -> Path:
+def write_index(network: Mapping[str, Any], outcomes: Sequence[RunRecord], out_dir: str | Path) -> Path:
     """Render and atomically write ``<out_dir>/index.html``; return its path.
 
     Examples

@@ -7,10 +7,10 @@ import pytest
 import yaml
 
 from compare.errors import ConfigError
+from compare.pages.results import default_output_folder
 from compare.paths import data_dir, raw_dir, reports_dir
 from compare.reports.params import notebook_parameters
 from compare.reports.plan import plan_network
-from compare.reports.results import default_output_folder
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def home(tmp_path, monkeypatch):
 
 
 def test_a_covered_area_missing_from_the_data_is_refused_by_the_report(home):
-    from compare.reports.assessment import load_city
+    from compare.pages.assessment import load_city
 
     p = home / "governance" / "vantaa.yml"
     raw = yaml.safe_load(p.read_text(encoding="utf-8"))

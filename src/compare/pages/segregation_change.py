@@ -3,7 +3,7 @@
 The city report's section, and the multiscalar profile figure of the network comparison.
 
 :func:`load_change` computes, once per city report (from a loaded
-:class:`~compare.reports.assessment.CityAssessment`): the decomposition of the change in M
+:class:`~compare.pages.assessment.CityAssessment`): the decomposition of the change in M
 between the first and the last period of each boundary vintage
 (:func:`compare.indicators.decompose_change_network`; never across a boundary change), the
 index next to its random-allocation baseline and bias correction (latest period), local
@@ -92,7 +92,7 @@ def load_change(a, *, n_sim: int = 29, n_boot: int = 49, n_types: int = 4, seed:
     Parameters
     ----------
     a : CityAssessment
-        From :func:`compare.reports.assessment.load_city`.
+        From :func:`compare.pages.assessment.load_city`.
     n_sim, n_boot, seed :
         Random allocations and bootstrap replicates of the baseline table (latest period).
     n_types : int
@@ -119,7 +119,7 @@ def load_change(a, *, n_sim: int = 29, n_boot: int = 49, n_types: int = 4, seed:
         type_profiles,
     )
     from compare.indicators.local import STATUS_CLASSES
-    from compare.reports.assessment import FAVOURABLE_GROUPS
+    from compare.pages.assessment import FAVOURABLE_GROUPS
 
     notes: list[str] = []
     net = a.network
@@ -311,7 +311,7 @@ def show_change(w: ChangeAndScale):
     """
     from IPython.display import HTML
 
-    from compare.reports.assessment import show
+    from compare.pages.assessment import show
 
     items = "".join(f"<li>{_html.escape(s)}</li>" for s in change_sentences(w))
     table = change_table(w)
@@ -375,8 +375,8 @@ def fig_local_scores(w: ChangeAndScale):
     --------
     >>> fig_local_scores(w)  # doctest: +SKIP
     """
+    from compare.pages.assessment import _close, _map_areas
     from compare.plots.maps import plot_choropleth
-    from compare.reports.assessment import _close, _map_areas
 
     if w.local_scores.empty:
         return None

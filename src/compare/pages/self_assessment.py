@@ -212,13 +212,13 @@ def show_self_assessment(s: SelfAssessment) -> None:
     from IPython.display import HTML, display
 
     from compare.governance.examples import EXAMPLE_NOTE
+    from compare.pages._display import _close, show
     from compare.plots.self_assessment import (
         plot_consensus,
         plot_desk_vs_self,
         plot_rater_heatmap,
         plot_round_change,
     )
-    from compare.reports.assessment import _close, show
 
     esc = _html.escape
     if not s.has_responses:

@@ -1,14 +1,19 @@
-"""Strict slugs: the only way a city id or name becomes a file name under ``reports/``."""
+"""Files under ``reports/``: strict slugs and atomic writes.
+
+A slug is the only way a city id or name becomes a file name under ``reports/``.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+import uuid
 from pathlib import Path
 
 from compare.errors import ConfigError
 
-__all__ = ["slugify", "safe_join"]
+__all__ = ["slugify", "safe_join", "atomic_write_text"]
 
 _ALLOWED = re.compile(r"[^a-z0-9]+")
 _MAX_LEN = 64
@@ -95,3 +100,23 @@ def safe_join(root: str | Path, *parts: str, suffix: str = "") -> Path:
     if resolved_root not in path.resolve().parents:
         raise ConfigError(f"path {path} escapes {root}", key="path")
     return path
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (temporary file in the same folder + rename).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> atomic_write_text(p, "x"); p.read_text()
+    'x'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

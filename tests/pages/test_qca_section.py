@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from compare.pages.qca_section import dissimilarity_change, qca_section
 from compare.qca import calibrate_direct
-from compare.reports.qca_section import dissimilarity_change, qca_section
 
 matplotlib.use("Agg")
 

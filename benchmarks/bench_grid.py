@@ -45,7 +45,7 @@ def part_read_delineate():
 
 
 def part_panel(uc, cells):
-    from compare.reports.europe import PANEL_INDICES, _panel_of_cells
+    from compare.pages.europe import PANEL_INDICES, _panel_of_cells
     from compare.sources.census_grid import GRID_GROUP_DEFINITIONS, mask_sparse
 
     sub = cells[cells["centre_id"].notna()].reset_index(drop=True)

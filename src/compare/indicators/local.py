@@ -74,7 +74,7 @@ def lisa(
     of permuted ids (``permutations`` x largest number of neighbours) is drawn once and used
     for every area (the first :math:`k_i` columns, indexing the areas other than *i*). With
     :math:`M^{\ge}_i` / :math:`M^{\le}_i` the numbers of simulated :math:`I_i` at least /
-    at most the observed one, the folded one-sided ("directed") pseudo p-value that esda 2.9
+    at most the observed one, the folded one-sided ("directed") pseudo p-value that esda (2.8)
     reports as ``p_sim`` is
 
     .. math:: p_i = \frac{\min(M^{\ge}_i, M^{\le}_i) + 1}{\text{permutations} + 1}.

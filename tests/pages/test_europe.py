@@ -78,3 +78,23 @@ def population_wide_(pop):
     from compare.model import population_wide
 
     return population_wide(pop)
+
+
+def test_partner_labels_do_not_overlap_when_cities_are_close():
+    # Lille, Brussels and Eindhoven lie within ~150 km: their names used to print over each other
+    points = pd.DataFrame(
+        [
+            {"name": "Lille", "x": 3.82e6, "y": 3.10e6, "value": 0.2},
+            {"name": "Brussels", "x": 3.92e6, "y": 3.09e6, "value": 0.18},
+            {"name": "Eindhoven", "x": 3.98e6, "y": 3.17e6, "value": 0.18},
+        ]
+    )
+    centres = pd.DataFrame({"x": [4.0e6], "y": [3.0e6], "population": [1e5]})
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = E.fig_partner_map(points, centres, "partners")
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    ax = fig.axes[0]
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    assert sorted(t.get_text() for t in ax.texts) == ["Brussels", "Eindhoven", "Lille"]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])

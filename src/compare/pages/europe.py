@@ -240,6 +240,49 @@ def fig_europe_frame(
     return fig
 
 
+#: label offsets tried in turn (points), with their alignment: right-above first
+_LABEL_OFFSETS = (
+    ((6, 6), "left", "bottom"),
+    ((6, -6), "left", "top"),
+    ((-6, 6), "right", "bottom"),
+    ((-6, -6), "right", "top"),
+    ((0, 12), "center", "bottom"),
+    ((0, -12), "center", "top"),
+)
+
+
+def _label_points(fig, ax, points: pd.DataFrame, fontsize: float = 8) -> None:
+    """Label each point at the first offset whose text box overlaps no marker and no label placed before.
+
+    Partners close together (Lille and Brussels are 90 km apart) would otherwise print their
+    names over each other; a point whose every offset collides keeps the least crowded one.
+    """
+    from matplotlib.transforms import Bbox
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    half = 6 * fig.dpi / 72  # the partner markers (s=120: about 11 pt across) are obstacles too
+    xy = ax.transData.transform(points[["x", "y"]].to_numpy(float))
+    placed = [Bbox([[x - half, y - half], [x + half, y + half]]) for x, y in xy]
+    for r in points.sort_values("y", ascending=False).itertuples():
+        best = None
+        for (dx, dy), ha, va in _LABEL_OFFSETS:
+            t = ax.annotate(r.name, (r.x, r.y), xytext=(dx, dy), textcoords="offset points",
+                            fontsize=fontsize, ha=ha, va=va, zorder=6)  # fmt: skip
+            box = t.get_window_extent(renderer).expanded(1.05, 1.1)
+            hits = sum(box.overlaps(b) for b in placed)
+            if best is None or hits < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (hits, t, box)
+            else:
+                t.remove()
+            if hits == 0:
+                break
+        placed.append(best[2])
+
+
+
 def fig_partner_map(points: pd.DataFrame, centres: pd.DataFrame, title: str):
     """Map of Europe: every urban centre (grey) and a network's partners (labelled).
 
@@ -255,13 +298,12 @@ def fig_partner_map(points: pd.DataFrame, centres: pd.DataFrame, title: str):
     sc = ax.scatter(
         points["x"], points["y"], c=points["value"], cmap="viridis", s=120, edgecolor="k", zorder=5
     )
-    for r in points.itertuples():
-        ax.annotate(r.name, (r.x, r.y), xytext=(6, 6), textcoords="offset points", fontsize=8)
     cb = fig.colorbar(sc, ax=ax, shrink=0.6)
     cb.set_label("Dissimilarity index D, born abroad (0-1)")
     ax.set_aspect("equal")
     ax.set_xlim(2.5e6, 6.0e6)
     ax.set_ylim(1.4e6, 5.3e6)
+    _label_points(fig, ax, points)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title)

@@ -127,3 +127,84 @@ def test_pxweb_missing_file(tmp_path):
 def test_unknown_municipality_is_refused(raw_data):
     with pytest.raises(DataError, match="Atlantis"):
         read_pxweb_dir(raw_data / PX, municipalities=["Atlantis"], themes=["Main_type_of_activity"])
+
+
+# ---- PxWeb's long layout ("Postal code area","Information","2020"[,"2021"]): newer Paavo exports
+
+
+def _to_long(wide_path, long_path):
+    """Rewrite a classic wide Paavo export as PxWeb's long layout, the way the StatFin table saves it."""
+    import csv
+    import re
+
+    from compare.sources.paavo import _decode
+
+    rows = list(csv.reader(_decode(wide_path.read_bytes()).splitlines()))
+    header = rows[0]
+    parts = [re.match(r"^(.*?),\s*(\d{4})\s*\(([A-Z]{2})\)$", h) for h in header[1:]]
+    years = sorted({m.group(2) for m in parts})
+    with open(long_path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, quoting=csv.QUOTE_NONNUMERIC)
+        w.writerow(["Postal code area", "Information", *years])
+        for r in rows[1:]:
+            for m, value in zip(parts, r[1:], strict=True):
+                w.writerow([r[0], f"{m.group(1)} ({m.group(3)})", value])
+
+
+def test_long_layout_reads_the_same_table_as_the_wide_export(raw_data, tmp_path):
+    wide = raw_data / PX / "Main_type_of_activity_2014.csv"
+    long_path = tmp_path / "paavo_long.csv"
+    _to_long(wide, long_path)
+    a = read_pxweb_csv(wide)
+    b = read_pxweb_csv(long_path)
+    cols = ["area_id", "area_name", "municipality", "period", "variable", "count"]
+    key = ["area_id", "variable"]
+    a = a[cols].astype({c: str for c in cols[:-1]}).sort_values(key).reset_index(drop=True)
+    b = b[cols].astype({c: str for c in cols[:-1]}).sort_values(key).reset_index(drop=True)
+    assert len(b) == len(a) > 1000
+    assert a.equals(b)
+
+
+def test_long_layout_hand_written_with_two_years_and_a_suppressed_cell(tmp_path):
+    p = tmp_path / "paavo_2020_2021.csv"
+    p.write_text(
+        '"Postal code area","Information","2020","2021"\n'
+        '"Finland","Inhabitants, total (HE)",5533793,5548241\n'
+        '"00100 Helsinki keskusta - Etu-Töölö (Helsinki)","Inhabitants, total (HE)",18284,18430\n'
+        '"00100 Helsinki keskusta - Etu-Töölö (Helsinki)","Unemployed (PT)",812,".."\n'
+        '"00120 Punavuori - Bulevardi (Helsinki)","Inhabitants, total (HE)",7302,7330\n'
+        '"00120 Punavuori - Bulevardi (Helsinki)","Unemployed (PT)",251,240\n',
+        encoding="utf-8",
+    )
+    df = read_pxweb_csv(p).astype({"area_id": str, "variable": str, "period": str})
+    got = df.set_index(["area_id", "variable", "period"])["count"]
+    assert got[("00100", "population", "2020")] == 18284
+    assert got[("00120", "unemployed", "2021")] == 240
+    assert np.isnan(got[("00100", "unemployed", "2021")])
+    assert set(df["area_name"].astype(str)) == {"Helsinki keskusta - Etu-Töölö", "Punavuori - Bulevardi"}
+    assert len(df) == 8  # 2 areas x 2 variables x 2 years, the national row dropped
+
+
+def test_long_layout_duplicate_variable_of_an_area_is_refused(tmp_path):
+    p = tmp_path / "dup.csv"
+    p.write_text(
+        '"Postal code area","Information","2020"\n'
+        '"00100 Keskusta (Helsinki)","Unemployed (PT)",812\n'
+        '"00100 Keskusta (Helsinki)","Unemployed (PT)",813\n'
+    )
+    with pytest.raises(DataError, match=r"'Unemployed \(PT\)' twice \(rows 2 and 3\)") as exc:
+        read_pxweb_csv(p)
+    assert exc.value.row == 3
+
+
+def test_long_layout_area_missing_a_variable_is_refused(tmp_path):
+    p = tmp_path / "gap.csv"
+    p.write_text(
+        '"Postal code area","Information","2020"\n'
+        '"00100 Keskusta (Helsinki)","Unemployed (PT)",812\n'
+        '"00100 Keskusta (Helsinki)","Employed (PT)",9000\n'
+        '"00120 Punavuori (Helsinki)","Unemployed (PT)",251\n'
+    )
+    msg = r"area '00120 Punavuori \(Helsinki\)' has no row for \['Employed, 2020"
+    with pytest.raises(DataError, match=msg):
+        read_pxweb_csv(p)

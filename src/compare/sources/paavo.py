@@ -149,8 +149,81 @@ def _parse_area_label(label: str, path: Path, row: int) -> tuple[str, str, str]:
     return m.group("code"), re.sub(r"\s+", " ", name).strip(), muni
 
 
+#: the national total row, dropped (areas are postal codes)
+_NATIONAL = ("Finland", "Whole country", "KOKO MAA")
+_INFO_COLUMNS = ("information", "tiedot", "uppgifter")
+_LONG_INFO = re.compile(r"^(?P<label>.*?)(?:,\s*\d{4})?\s*(?:\((?P<theme>[A-Z]{2})\))?\s*$")
+
+
+def _is_long_layout(header: list[str]) -> bool:
+    """PxWeb's long export: ``"Postal code area","Information","2020"[,"2021" ...]``."""
+    return (
+        len(header) >= 3
+        and header[1].strip().lower() in _INFO_COLUMNS
+        and all(re.fullmatch(r"\d{4}", h.strip()) for h in header[2:])
+    )
+
+
+def _long_to_wide(rows: list[list[str]], path: Path) -> list[list[str]]:
+    """Reshape PxWeb's long layout (one row per area and variable, one column per year) to the wide one.
+
+    The wide header reads ``'Label, YYYY (XX)'`` as in the classic export; the label and the
+    theme code come from the ``Information`` cell (``'Inhabitants, total (HE)'``). An area with
+    the same variable twice is refused, naming both rows.
+    """
+    header = rows[0]
+    years = [h.strip() for h in header[2:]]
+    order: list[str] = []  # wide column names in order of first appearance
+    areas: dict[str, dict[str, str]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for i, r in enumerate(rows[1:], start=2):
+        if not r or not r[0].strip():
+            continue
+        if len(r) != len(header):
+            raise DataError(
+                f"row has {len(r)} fields; expected {len(header)} as in the header", file=path, row=i
+            )
+        area, info = r[0].strip(), r[1].strip()
+        if area in _NATIONAL:
+            continue
+        m = _LONG_INFO.match(info)
+        label, theme = m.group("label").strip(), m.group("theme")
+        if (area, info) in seen:
+            raise DataError(
+                f"area {area!r} has {info!r} twice (rows {seen[(area, info)]} and {i}); expected one row "
+                "per area and variable",
+                file=path,
+                row=i,
+                column=header[1],
+            )
+        seen[(area, info)] = i
+        cells = areas.setdefault(area, {})
+        for year, value in zip(years, r[2:], strict=True):
+            name = f"{label}, {year}" + (f" ({theme})" if theme else "")
+            if name not in cells:
+                cells[name] = value
+            if name not in order:
+                order.append(name)
+    wide = [[header[0], *order]]
+    for area, cells in areas.items():
+        missing = [c for c in order if c not in cells]
+        if missing:
+            raise DataError(
+                f"area {area!r} has no row for {missing[:3]}; expected every variable for every area "
+                "(a suppressed value is written '..')",
+                file=path,
+                column=header[1],
+            )
+        wide.append([area, *(cells[c] for c in order)])
+    return wide
+
+
 def read_pxweb_csv(path: str | Path, report: ImportReport | None = None) -> pd.DataFrame:
     """Read one Paavo PxWeb CSV export into a long table.
+
+    Both layouts Statistics Finland's PxWeb saves are read: the classic wide one (one column per
+    variable and year, ``"Inhabitants, total, 2014 (HE)"``) and the long one (``"Postal code
+    area","Information","2020"[,"2021"...]``: one row per area and variable, one column per year).
 
     Parameters
     ----------
@@ -179,6 +252,8 @@ def read_pxweb_csv(path: str | Path, report: ImportReport | None = None) -> pd.D
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or len(rows[0]) < 2:
         raise DataError("empty file or no data columns; expected a PxWeb CSV export", file=path)
+    if _is_long_layout(rows[0]):
+        rows = _long_to_wide(rows, path)
     header = rows[0]
     columns = []  # (index, variable, period)
     skipped = []
@@ -202,7 +277,7 @@ def read_pxweb_csv(path: str | Path, report: ImportReport | None = None) -> pd.D
     for i, r in enumerate(rows[1:], start=2):
         if not r or not r[0].strip():
             continue
-        if r[0].strip() in ("Finland", "Whole country", "KOKO MAA"):
+        if r[0].strip() in _NATIONAL:
             continue
         if len(r) != len(header):
             raise DataError(

@@ -4,6 +4,7 @@ a boundary change in 2021) and the network comparison's profile figure."""
 import warnings
 
 import matplotlib
+import numpy as np
 import pytest
 
 matplotlib.use("Agg")
@@ -28,6 +29,8 @@ def test_decomposition_is_per_vintage_and_the_sentences_carry_its_numbers(berlin
     assert not ((t["from_period"] < "2021") & (t["to_period"] >= "2021")).any()  # never across 2021
     parts = ["sorting", "area sizes", "group shares", "additions", "removals"]
     assert (t[parts].sum(axis=1) - t["change"]).abs().max() < 2e-5  # table is rounded to 5 digits
+    zeros = t[parts].to_numpy(float) == 0
+    assert not np.signbit(t[parts].to_numpy(float))[zeros].any()  # no "-0.0" printed for a zero
     sentences = W.change_sentences(berlin)
     assert len(sentences) == len(t)
     row = t[(t.group_definition == "foreigners") & (t.vintage == "lor-2021")].iloc[0]

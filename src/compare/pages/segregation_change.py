@@ -260,7 +260,7 @@ def change_table(w: ChangeAndScale) -> pd.DataFrame:
         "removals",
     ]
     wide = wide[[c for c in cols if c in wide.columns]]
-    return wide.rename(
+    wide = wide.rename(
         columns={
             "M1": "M first",
             "M2": "M last",
@@ -269,7 +269,11 @@ def change_table(w: ChangeAndScale) -> pd.DataFrame:
             "unit_marginal": "area sizes",
             "group_marginal": "group shares",
         }
-    ).round(5)
+    )
+    numeric = wide.select_dtypes("number").columns
+    # rounding a tiny negative component (-1e-9) prints "-0.0": show it as the zero it is
+    wide[numeric] = wide[numeric].round(5) + 0.0
+    return wide
 
 
 def _groups_label(groups: str) -> str:

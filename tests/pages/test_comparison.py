@@ -57,3 +57,35 @@ def test_rubric_heatmap_reads_the_consensus_and_says_which_cities_are_desk_revie
     first = float(ax.texts[row * m.shape[1]].get_text())
     assert first == pytest.approx(round(m.loc["vantaa"].iloc[0], 1))
     assert comparison.robustness["clustering"]["n_draws"] == 200
+
+
+def test_time_axes_are_labelled_in_whole_years(comparison):
+    # half-year periods sit at 2015.5 etc.; the ticks must still read 2016, 2018, ... (a two-period
+    # city used to print "2022.02022.22022.4")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from compare.pages.comparison import fig_index_panel
+
+    fig = fig_index_panel(comparison, "dissimilarity")
+    FigureCanvasAgg(fig).draw()
+    for ax in (a for a in fig.axes if a.get_visible() and a.get_xlabel() == "Year"):
+        texts = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+        assert texts and all(t.isdigit() and len(t) == 4 for t in texts), (ax.get_title(), texts)
+
+
+def test_transfer_network_draws_only_the_networks_transfers():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from compare.governance import load_practices
+    from compare.plots.governance import plot_transfer_network
+
+    cat = load_practices()
+    everything = cat.graph()
+    fig = plot_transfer_network(cat, cities=["helsinki"])
+    title = fig.axes[0].get_title()
+    mine = [(u, v) for u, v in everything.edges if "helsinki" in (u, v)]
+    assert mine and len(mine) < everything.number_of_edges()
+    assert f"({len(mine)} transfers," in title
+    fig = plot_transfer_network(cat, cities=["nowhere"])
+    assert "(0 transfers, 0 cities)" in fig.axes[0].get_title()

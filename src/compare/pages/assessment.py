@@ -18,6 +18,7 @@ import pandas as pd
 
 from compare.errors import DataError
 from compare.pages._display import _close, show
+from compare.plots._style import year_axis
 from compare.plots.indicators import period_position, vintage_breaks
 
 __all__ = [
@@ -518,7 +519,7 @@ def fig_index_trends(a: CityAssessment, index: str = "dissimilarity"):
         gd = a.network.group_definitions[d]
         title = f"{d.replace('_', ' ')} ({gd.group} / {gd.total})"
         ax.set_title(textwrap.fill(title, 50), fontsize=9)  # long variable names stay inside the figure
-        ax.set_xlabel("Year")
+        year_axis(ax)
         if t["x"].nunique() == 1:  # one period (e.g. the 2021 census grid): no empty decades around it
             x0 = float(t["x"].iloc[0])
             ax.set_xlim(x0 - 2, x0 + 2)
@@ -698,7 +699,7 @@ def fig_outcomes(a: CityAssessment):
         ax.plot(s["x"], 100 * s["covered_mean"], marker="o", lw=2, label="covered by the model")
         ax.plot(s["x"], 100 * s["rest_mean"], marker=".", lw=1.2, label="rest of the city")
         ax.set_title(ind.replace("_", " "), fontsize=9)
-        ax.set_xlabel("Year")
+        year_axis(ax)
         ax.set_ylabel("Share of the reference population (%)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from compare.errors import DataError
+from compare.pages._display import show
 from compare.pages.assessment import (
     INDEX_LABELS,
     TREND_INDICES,
@@ -21,6 +22,7 @@ from compare.pages.assessment import (
     _finish_grid,
     _mark_breaks,
 )
+from compare.plots._style import year_axis
 from compare.plots.indicators import period_position, vintage_breaks
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "fig_dendrogram",
     "fig_transfer_network",
     "transfers_table",
+    "show_transfers",
     "data_sources",
     "key_results",
     "write_results",
@@ -255,7 +258,6 @@ def show_qca(v: NetworkComparison) -> None:
     """
     from IPython.display import HTML, display
 
-    from compare.pages.assessment import show
     from compare.pages.qca_section import OUTCOME_DESCRIPTION
 
     esc = _html.escape
@@ -423,7 +425,7 @@ def fig_index_panel(v: NetworkComparison, index: str = "dissimilarity"):
             ax.plot(s["x"], s["value"], marker=".", color=colour.get(c), label=v.name(c))
             _mark_breaks(ax, breaks.get(c, []), v.name(c), colour=colour.get(c))
         ax.set_title(d.replace("_", " "), fontsize=9)
-        ax.set_xlabel("Year")
+        year_axis(ax)
         ax.set_ylabel(INDEX_LABELS.get(index, index))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
@@ -494,7 +496,14 @@ def fig_transfer_network(v: NetworkComparison):
     """
     from compare.plots.governance import plot_transfer_network
 
-    return _close(plot_transfer_network(v.catalogue))
+    if transfers_table(v).empty:
+        from IPython.display import HTML
+
+        return HTML(
+            "<p>No transfer in the practice catalogue has a city of this network as origin or adopter "
+            "(<code>data/practices/transfers.yml</code>): no transfer network to draw.</p>"
+        )
+    return _close(plot_transfer_network(v.catalogue, cities=v.cities))
 
 
 def transfers_table(v: NetworkComparison) -> pd.DataFrame:
@@ -507,6 +516,21 @@ def transfers_table(v: NetworkComparison) -> pd.DataFrame:
     """
     t = v.catalogue.transfers_table()
     return t[t["origin"].isin(v.cities) | t["adopter"].isin(v.cities)].reset_index(drop=True)
+
+
+def show_transfers(v: NetworkComparison):
+    """The network's transfers as a table, or the sentence that there are none.
+
+    Examples
+    --------
+    >>> show_transfers(v)  # doctest: +SKIP
+    """
+    from IPython.display import HTML
+
+    t = transfers_table(v)
+    if t.empty:
+        return HTML("<p>No recorded transfer involves a city of this network.</p>")
+    return show(t)
 
 
 def data_sources(v: NetworkComparison) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 
-from compare.plots._style import add_source, panel_grid
+from compare.plots._style import add_source, panel_grid, year_axis
 
 _LAZY = {
     "indicators": [
@@ -50,7 +50,7 @@ _LAZY = {
 }
 _WHERE = {name: module for module, names in _LAZY.items() for name in names}
 
-__all__ = ["add_source", "panel_grid", *_WHERE]
+__all__ = ["add_source", "panel_grid", "year_axis", *_WHERE]
 
 
 def __getattr__(name: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["add_source", "panel_grid"]
+__all__ = ["add_source", "panel_grid", "year_axis"]
 
 
 def add_source(fig, text: str, *, fontsize: float = 7.5) -> None:
@@ -79,3 +79,28 @@ def panel_grid(
     for ax in cells[n:]:
         ax.set_visible(False)
     return fig, cells[:n]
+
+
+def year_axis(ax, label: str = "Year") -> None:
+    """Label a time axis in whole years: ticks only at integers, printed without decimals.
+
+    Periods are placed at fractional positions (``"2015-H2"`` at 2015.5, see
+    :func:`compare.plots.period_position`); without this, matplotlib ticks a two-year series at
+    2022.0, 2022.2, ... and prints them run together.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); _ = ax.plot([2022, 2023], [0.1, 0.2]); year_axis(ax)
+    >>> fig.canvas.draw(); sorted({t.get_text() for t in ax.get_xticklabels()} & {"2022", "2023"})
+    ['2022', '2023']
+    >>> all(t.get_text().isdigit() for t in ax.get_xticklabels())
+    True
+    """
+    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins="auto", min_n_ticks=1))
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
+    ax.set_xlabel(label)

@@ -164,11 +164,13 @@ def plot_transfer_network(
     "URBACT and city sources cited there.",
     title: str = "Transfer of good practices between cities",
     seed: int = 7,
+    cities=None,
 ):
     """Directed network of practice transfers (networkx + matplotlib).
 
     Nodes are cities (profiled cities filled, other cities hollow); arrows run from origin to
-    adopting city, labelled with the practice and year.
+    adopting city, labelled with the practice and year. With ``cities`` (ids), only the
+    transfers with one of them as origin or adopter are drawn (a network's own transfers).
 
     Returns
     -------
@@ -183,6 +185,9 @@ def plot_transfer_network(
     import networkx as nx
 
     g = catalogue.graph()
+    if cities is not None:
+        keep = set(cities)
+        g = g.edge_subgraph([(u, v) for u, v in g.edges if u in keep or v in keep]).copy()
     fig, ax = plt.subplots(figsize=(8, 6))
     pos = nx.spring_layout(g, seed=seed, k=1.2)
     profiled = [n for n in g.nodes if g.nodes[n]["profiled"]]

@@ -142,11 +142,13 @@ def plan_network(
                 key="cities",
             )
     available = {cid: list(map(str, c.get("periods") or [])) for cid, c in city_cfgs.items()}
-    if periods:  # check them against the data (load_network keeps a validated cache)
+    undeclared = [c for c in chosen if not city_cfgs[c].get("group_definitions")]
+    if periods or undeclared:  # check them against the data (load_network keeps a validated cache)
         from compare.sources import load_network
 
-        pop = load_network(network, cities=chosen).population
-        for cid, ps in pop.groupby("city")["period"].unique().items():
+        net = load_network(network, cities=chosen)
+        net.require_definitions(undeclared)  # refused before any kernel starts, with what to declare
+        for cid, ps in net.population.groupby("city")["period"].unique().items():
             available[cid] = sorted(map(str, ps))
     # every report shows the peers too (trends, radar), so it depends on every city's inputs
     shared = _shared_files(data, cfg_path, getattr(catalog, "source", None))

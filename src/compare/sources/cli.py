@@ -63,7 +63,16 @@ def _validate(args: argparse.Namespace) -> int:
         print()
         print("group definitions per city:")
         for cid, city in net.cities.items():
-            print(f"  {cid}: {', '.join(city.group_definitions)}")
+            declared = ", ".join(city.group_definitions)
+            if not declared:
+                options = net.supported_definitions(cid)
+                declared = (
+                    f"NONE declared (reports need at least one); the data support {options}: add "
+                    f"`group_definitions: [{', '.join(options)}]` under cities.{cid} in {net.path.name}"
+                    if options
+                    else "NONE declared, and no built-in definition fits the imported variables"
+                )
+            print(f"  {cid}: {declared}")
     notes = net.notes()
     if notes:
         print("\nwhat the import noticed:")

@@ -120,6 +120,49 @@ class Network:
         self._check_city(city)
         return [self.group_definitions[n] for n in self.cities[city].group_definitions]
 
+    def supported_definitions(self, city: str) -> list[str]:
+        """Names of the group definitions (built-in or declared) the city's imported variables support.
+
+        A definition is supported when its total and every one of its groups are among the
+        city's variables: what a city that declares none could declare.
+
+        Examples
+        --------
+        >>> net = load_network("helsinki-berlin", cities=["berlin"])
+        >>> "foreigners" in net.supported_definitions("berlin")
+        True
+        """
+        self._check_city(city)
+        present = set(self.population.loc[self.population["city"] == city, "variable"].astype(str))
+        defs = _group_definitions(self.config, self.path)
+        return [n for n, g in defs.items() if {g.total, *g.groups} <= present]
+
+    def require_definitions(self, cities=None) -> None:
+        """Refuse cities that declare no group definition, saying which ones their data support.
+
+        Raises
+        ------
+        ConfigError
+            Naming the network file, the key ``cities.<id>.group_definitions`` and the
+            definitions to choose from (or the variables a definition needs).
+        """
+        for cid in cities or list(self.cities):
+            if self.cities[cid].group_definitions:
+                continue
+            options = self.supported_definitions(cid)
+            hint = (
+                f"its variables support {options}: add e.g. `group_definitions: [{', '.join(options)}]`"
+                if options
+                else "its variables support no built-in definition: declare one under "
+                "`group_definitions:` (group, total, groups) with variables the city has"
+            )
+            raise ConfigError(
+                f"city {cid!r} declares no group definitions, so no segregation index can be computed; "
+                f"{hint}",
+                file=self.path,
+                key=f"cities.{cid}.group_definitions",
+            )
+
     def _check_city(self, city: str) -> None:
         if city not in self.cities:
             raise ConfigError(

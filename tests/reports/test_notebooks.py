@@ -136,6 +136,10 @@ def test_reports_hide_code_and_embed_every_image(run):
     page = (out / "vantaa.html").read_text()
     assert "A.load_city" not in page
     assert 'id="provenance"' in page
+    # instructions for whoever runs the notebook are not for the report's readers
+    for name in ("vantaa", "network-comparison"):
+        text = (out / f"{name}.html").read_text()
+        assert "parameters below" not in text and "Logic lives in" not in text, name
     srcs = _Links.of(page, tag="img", attr="src")
     assert len(srcs) >= 10
     from PIL import Image

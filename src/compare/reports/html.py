@@ -8,7 +8,10 @@ from typing import Any
 
 from compare.pages.html import esc, provenance_html
 
-__all__ = ["notebook_to_html", "provenance_html", "esc"]
+__all__ = ["notebook_to_html", "provenance_html", "esc", "NOTEBOOK_ONLY"]
+
+#: cell tag of instructions for whoever runs the notebook itself, left out of the HTML report.
+NOTEBOOK_ONLY = "notebook-only"
 
 _REMOTE_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>\s*', re.I)
 
@@ -24,7 +27,8 @@ def notebook_to_html(
     """Convert an executed notebook to a standalone HTML page.
 
     Code cells' inputs, prompts and stderr streams (warnings) are hidden by default (readers
-    of an assessment are not programmers); ``show_code=True`` keeps them. Remote ``<script>``
+    of an assessment are not programmers), and so are cells tagged ``notebook-only``
+    (instructions for someone running the notebook); ``show_code=True`` keeps them. Remote ``<script>``
     tags that nbconvert adds (require.js, MathJax from a CDN) are dropped, so the page renders
     offline; figures are embedded as data URIs.
 
@@ -50,6 +54,11 @@ def notebook_to_html(
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("secret = 1")])
     >>> "secret" in notebook_to_html(nb)
     False
+    >>> howto = nbformat.v4.new_markdown_cell("Change the parameters below.")
+    >>> howto.metadata["tags"] = [NOTEBOOK_ONLY]
+    >>> nb.cells.append(howto)
+    >>> "parameters below" in notebook_to_html(nb), "parameters below" in notebook_to_html(nb, show_code=True)
+    (False, True)
     """
     import copy
 
@@ -57,6 +66,8 @@ def notebook_to_html(
 
     if not show_code:  # readers get results, not the kernel's warnings (kept in the .ipynb)
         nb = copy.deepcopy(nb)
+        # cells addressed to someone running the notebook ("change the parameters below")
+        nb.cells = [c for c in nb.cells if NOTEBOOK_ONLY not in c.get("metadata", {}).get("tags", [])]
         for cell in nb.cells:
             if cell.get("cell_type") == "code":
                 cell.outputs = [

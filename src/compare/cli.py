@@ -8,6 +8,7 @@ Each command group lives beside the code it drives and registers itself here:
 - ``reports`` (run) -- :mod:`compare.reports.cli`
 - ``schema`` (JSON Schema of a config kind) -- :mod:`compare.schema.cli`
 - ``assess`` (questionnaire, import, example) -- :mod:`compare.governance.cli`
+- ``networks``, ``variables`` (what a network can name) -- :mod:`compare.sources.list_cli`
 
 The CLI holds no analysis logic; it parses arguments, calls the library and prints. Only the module
 of the command being run is imported, so one command's dependencies never slow or break another.
@@ -31,7 +32,11 @@ COMMANDS = {
     "reports": "compare.reports.cli",
     "schema": "compare.schema.cli",
     "assess": "compare.governance.cli",
+    "networks": "compare.sources.list_cli",
+    "variables": "compare.sources.list_cli",
 }
+#: commands whose module registers them under another function name than ``register``
+_REGISTER = {"networks": "register_networks", "variables": "register_variables"}
 
 
 def build_parser(commands=None) -> argparse.ArgumentParser:
@@ -44,7 +49,8 @@ def build_parser(commands=None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in commands or COMMANDS:
-        importlib.import_module(COMMANDS[name]).register(sub)
+        module = importlib.import_module(COMMANDS[name])
+        getattr(module, _REGISTER.get(name, "register"))(sub)
     return parser
 
 

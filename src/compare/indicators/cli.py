@@ -37,7 +37,8 @@ def register(subparsers) -> None:
             "n_dropped; undefined values carry status=undefined and a note."
         ),
     )
-    p.add_argument("input", help="CSV, GeoPackage, GeoJSON or GeoParquet; one row per area")
+    p.add_argument("input", nargs="?", help="CSV, GeoPackage, GeoJSON or GeoParquet; one row per area")
+    p.add_argument("--list", action="store_true", help="list the indices (family, reference) and exit")
     p.add_argument("--group", help="column with the focus-group count (two-group indices)")
     p.add_argument("--total", help="column with the total population (two-group indices)")
     p.add_argument(
@@ -61,7 +62,7 @@ def register(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--min-areas", type=int, default=2, help="fewer usable areas -> undefined (default 2)")
     p.add_argument("--layer", default=None, help="layer of a multi-layer GeoPackage")
-    p.add_argument("-o", "--output", required=True, help="output CSV path")
+    p.add_argument("-o", "--output", help="output CSV path (required unless --list)")
     p.set_defaults(func=run)
 
 
@@ -74,6 +75,20 @@ def run(args: argparse.Namespace) -> int:
     from compare.indicators.spatial import parse_weights
     from compare.sources.generic import read_table
 
+    if args.list:
+        from compare.indicators.registry import indices_table
+
+        for r in indices_table().itertuples():
+            extra = f"; parameters: {r.parameters}" if r.parameters else ""
+            extra += "; analytic p-value" if r.p_value else ""
+            print(f"{r.index:<22} {r.family:<10} {r.description.rstrip('.')}{extra}")
+        return 0
+    for name, value in (("INPUT", args.input), ("-o/--output", args.output)):
+        if not value:
+            raise ConfigError(f"{name} is required (or give --list to see the indices)", key=name)
+    for name, value, low in (("--n-boot", args.n_boot, 1), ("--min-areas", args.min_areas, 1)):
+        if value < low:
+            raise ConfigError(f"{name} must be at least {low}, got {value}", key=name)
     t0 = time.perf_counter()
     parse_weights(args.weights)
     data = read_table(args.input, layer=args.layer)

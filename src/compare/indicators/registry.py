@@ -15,7 +15,7 @@ from compare.indicators.multigroup import MULTI_GROUP_SPECS
 from compare.indicators.spatial import SPATIAL_SPECS
 from compare.indicators.twogroup import TWO_GROUP_SPECS
 
-__all__ = ["INDEX_SPECS", "INDEX_FAMILY", "INDICES", "index_spec"]
+__all__ = ["INDEX_SPECS", "INDEX_FAMILY", "INDICES", "index_spec", "indices_table"]
 
 #: description of every index, by panel name, in panel output order
 INDEX_SPECS: dict[str, IndexSpec] = {
@@ -41,3 +41,40 @@ def index_spec(name: str) -> IndexSpec:
         raise ConfigError(
             f"unknown index name {name!r}; expected one of {list(INDICES)}", key="index"
         ) from None
+
+
+def indices_table():
+    """Every index the panel computes: name, family, parameters, p-value, and what it is (with reference).
+
+    The description is the first line of the index's public function in its family module
+    (``compare.indicators.twogroup.dissimilarity`` and so on), so it is written once.
+
+    Examples
+    --------
+    >>> t = indices_table().set_index("index")
+    >>> t.loc["dissimilarity", "description"]
+    'Index of dissimilarity D (Duncan & Duncan 1955; Massey & Denton 1988).'
+    >>> t.loc["morans_i", "p_value"]
+    True
+    """
+    import importlib
+    import re
+
+    import pandas as pd
+
+    rows = []
+    for name, spec in INDEX_SPECS.items():
+        module = importlib.import_module(spec.kernel.__module__)
+        public = getattr(module, name, None)
+        doc = (getattr(public, "__doc__", None) or spec.kernel.__doc__ or "").strip()
+        rows.append(
+            {
+                "index": name,
+                "family": spec.family,
+                "parameters": ", ".join(spec.parameters) or "",
+                "p_value": spec.p_value is not None,
+                # plain text: ":math:`{}_xP_x^*`" -> "{}_xP_x^*"
+                "description": re.sub(r":\w+:`([^`]*)`", r"\1", doc.splitlines()[0]) if doc else "",
+            }
+        )
+    return pd.DataFrame(rows)

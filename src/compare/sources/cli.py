@@ -12,7 +12,7 @@ __all__ = ["register"]
 
 
 def register(subparsers) -> None:
-    """Add the ``data`` command group (``fetch``, ``validate``) to the CLI."""
+    """Add the ``data`` command group (``fetch``, ``list``, ``validate``) to the CLI."""
     data = subparsers.add_parser("data", help="fetch and validate open data")
     sub = data.add_subparsers(dest="data_command", metavar="ACTION")
     sub.required = True
@@ -28,6 +28,10 @@ def register(subparsers) -> None:
     f.add_argument("--dest", default=None, help="target folder (default data/raw)")
     f.set_defaults(func=_fetch)
 
+    ls = sub.add_parser("list", help="list the catalog's data sets: publisher, licence, installed or not")
+    ls.add_argument("--verify", action="store_true", help="check every installed file's sha256 (slow)")
+    ls.set_defaults(func=_list)
+
     v = sub.add_parser("validate", help="import and check every city of a network; print a summary per city")
     v.add_argument("network", help="network name (data/networks/<name>.yml) or path to a YAML file")
     v.add_argument("--cities", nargs="+", default=None, help="only these cities")
@@ -42,6 +46,20 @@ def _fetch(args: argparse.Namespace) -> int:
     res = fetch(args.dataset, mirror=mirror, dest=args.dest)
     print(f"data fetch: {res.summary()} ({time.perf_counter() - t0:.1f} s)")
     return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from compare.sources.listing import datasets_table
+
+    t = datasets_table(verify=args.verify)
+    for r in t.itertuples():
+        print(f"{r.dataset}: {r.state} ({r.installed} of {r.files} files)\n    {r.title}\n"
+              f"    publisher: {r.publisher}\n    licence: {r.licence}")  # fmt: skip
+    bad = t["state"].str.startswith(("wrong size", "checksum"))
+    missing = t["state"].str.startswith("missing")
+    if missing.any():
+        print("\nmissing files: python -m compare data fetch [--dataset ID]")
+    return int(bad.sum())
 
 
 def _validate(args: argparse.Namespace) -> int:

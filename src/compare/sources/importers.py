@@ -87,6 +87,10 @@ class Importer:
     def check_network(self, city_areas: dict, reports: dict, cfg: dict) -> None:
         """Checks across the cities of a network that use this importer (default: none)."""
 
+    def variables(self) -> list[str]:
+        """Canonical variable names this importer produces (for ``python -m compare variables``)."""
+        return []
+
 
 #: importer name -> Importer instance
 IMPORTER_REGISTRY: dict[str, Importer] = {}
@@ -128,6 +132,12 @@ class PaavoPxwebImporter(Importer):
     """Paavo PxWeb CSV exports 2012-2017 (:func:`compare.sources.paavo.read_pxweb_dir`)."""
 
     name = "paavo_pxweb"
+
+    def variables(self):
+        from compare.sources.paavo import PXWEB_VARIABLES
+
+        # other PxWeb count columns are named <theme prefix>_<label>, e.g. age_20_24
+        return sorted({*PXWEB_VARIABLES.values(), "labour_force"})
     sources_spec = PaavoPxwebSource
 
     def read_population(self, cid, spec, key, res, report, cache, areas=None):
@@ -214,6 +224,11 @@ class Paavo2019Importer(PostalAreasImporter):
     """The Paavo 2019 attribute table (population) and its postal areas."""
 
     name = "paavo_2019"
+
+    def variables(self):
+        from compare.sources.paavo import PAAVO_2019_VARIABLES
+
+        return sorted({v for v, _ in PAAVO_2019_VARIABLES.values()} | {"labour_force"})
     sources_spec = Paavo2019Source
     areas_spec = PostalAreasAreas
 
@@ -234,6 +249,11 @@ class BerlinLorImporter(Importer):
     """Berlin LOR population tables and planning / forecast area geometry."""
 
     name = "berlin_lor"
+
+    def variables(self):
+        from compare.sources.berlin import LOR_VARIABLES
+
+        return sorted({v for table in LOR_VARIABLES.values() for v in table.values() if v})
     sources_spec = BerlinLorSource
     areas_spec = BerlinLorAreas
 
@@ -361,6 +381,11 @@ class CensusGridImporter(Importer):
     """Eurostat Census 2021 1 km grid (:mod:`compare.sources.census_grid`), cells of one city."""
 
     name = "census_grid"
+
+    def variables(self):
+        from compare.sources.census_grid import GRID_DERIVED, GRID_VARIABLES
+
+        return sorted({*GRID_VARIABLES.values(), *GRID_DERIVED})
     sources_spec = CensusGridSource
     areas_spec = CensusGridAreas
 

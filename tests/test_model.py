@@ -166,3 +166,20 @@ def test_default_education_partition_sums_to_total_on_real_data(example_network)
     assert len(wide) > 150
     parts = wide[list(gd.groups)].sum(axis=1)
     np.testing.assert_allclose(parts, wide[gd.total])
+
+
+def test_missing_column_names_the_closest_ones():
+    import pandas as pd
+    import pytest
+
+    from compare.errors import DataError
+    from compare.model import require_columns
+
+    frame = pd.DataFrame(columns=["area_id", "populaton", "foreign"])
+    msg = r"missing population column 'population'; closest: \['populaton'\]"
+    with pytest.raises(DataError, match=msg) as e:
+        require_columns(frame, ["area_id", "population"], source="pop.csv", what="population")
+    assert e.value.column == "population" and "pop.csv" in str(e.value)
+    msg = r"the file has 3 columns, e\.g\. \['area_id', 'populaton', 'foreign'\]"
+    with pytest.raises(DataError, match=msg):
+        require_columns(frame, ["zzz"])

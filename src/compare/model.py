@@ -48,6 +48,7 @@ __all__ = [
     "check_counts",
     "check_unique",
     "closest_columns",
+    "require_columns",
 ]
 
 AREA_COLUMNS = ["city", "area_id", "area_name", "area_level", "vintage", "geometry"]
@@ -251,14 +252,42 @@ def empty_population() -> pd.DataFrame:
     )
 
 
+def require_columns(frame, columns: Sequence[str], *, source=None, what: str = "") -> None:
+    """The one missing-column check: refuse naming the file, the column and the closest names.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or mapping
+        Anything with column names (``frame.columns``, or the keys of a mapping).
+    columns : sequence of str
+        Columns that must be present, in the order they are checked.
+    source : str or Path, optional
+        The file (or input) the frame was read from, for the message.
+    what : str, optional
+        What the columns are for ("population", "id", ...), for the message.
+
+    Raises
+    ------
+    DataError
+        For the first missing column, with :func:`closest_columns`.
+
+    Examples
+    --------
+    >>> require_columns(pd.DataFrame(columns=["area_id", "populaton"]), ["area_id", "population"],
+    ...                 source="pop.csv")
+    Traceback (most recent call last):
+    ...
+    compare.errors.DataError: pop.csv, column population: missing column 'population'; closest: ['populaton']
+    """
+    names = list(frame.columns if hasattr(frame, "columns") else frame)
+    for c in columns:
+        if c not in names:
+            label = f"missing {what} column" if what else "missing column"
+            raise DataError(f"{label} {c!r}; {closest_columns(c, names)}", file=source, column=c)
+
+
 def _require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str | None) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(
-            f"missing column(s) {missing}; expected columns {list(columns)}, found {list(frame.columns)}",
-            file=source,
-            column=missing[0],
-        )
+    require_columns(frame, columns, source=source)
 
 
 def validate_areas(areas, source: str | None = None):

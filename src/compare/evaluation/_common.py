@@ -28,12 +28,9 @@ def require_columns(data: pd.DataFrame, columns: Sequence[str], what: str) -> No
     """Raise :class:`DataError` naming the first column of ``columns`` missing from ``data``."""
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"{what} expects a pandas DataFrame, got {type(data).__name__}")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise DataError(
-            f"{what} needs column(s) {missing}; found {list(data.columns)}",
-            column=missing[0],
-        )
+    from compare.model import require_columns as _require
+
+    _require(data, columns, what=f"{what}'s")
 
 
 def numeric_outcome(data: pd.DataFrame, column: str, what: str) -> np.ndarray:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from compare.errors import DataError
-from compare.model import check_counts, check_unique, closest_columns
+from compare.model import check_counts, check_unique, closest_columns, require_columns
 
 __all__ = ["Stacked", "stack", "seg_sum", "xlogx_ratio", "IndexSpec", "FAMILIES"]
 
@@ -217,13 +217,7 @@ def stack(
     ([0, 2], [2, 1])
     """
     by = list(by)
-    for col in by:
-        if col not in data.columns:
-            raise DataError(
-                f"grouping column {col!r} not found; available columns: {list(data.columns)}",
-                file=source,
-                column=col,
-            )
+    require_columns(data, by, source=source, what="grouping")
     if group is None and not groups:
         raise DataError("nothing to compute: give `group` and `total`, or `groups`", file=source)
     if "area_id" in data.columns:  # the importers' rule: one row per area (and segment) of a city

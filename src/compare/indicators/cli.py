@@ -70,9 +70,10 @@ def run(args: argparse.Namespace) -> int:
     """Execute ``indices``: read, compute, write; return the exit code."""
     import geopandas as gpd
 
-    from compare.errors import ConfigError, DataError
+    from compare.errors import ConfigError
     from compare.indicators.panel import panel_from_wide
     from compare.indicators.spatial import parse_weights
+    from compare.model import require_columns
     from compare.sources.generic import read_table
 
     if args.list:
@@ -98,13 +99,7 @@ def run(args: argparse.Namespace) -> int:
     by = args.by
     if by is None:
         by = [c for c in ("city", "period") if c in data.columns]
-    missing = [c for c in by if c not in data.columns]
-    if missing:
-        raise DataError(
-            f"--by column(s) {missing} not in the input; available: {list(data.columns)}",
-            file=args.input,
-            column=missing[0],
-        )
+    require_columns(data, by, source=args.input, what="--by")
     if isinstance(data, gpd.GeoDataFrame) and data.crs is not None and data.crs.is_geographic:
         data = data.to_crs("EPSG:3035")
     panel = panel_from_wide(

@@ -21,6 +21,7 @@ import pandas as pd
 from compare.errors import DataError
 from compare.indicators._core import stack
 from compare.indicators.multigroup import _entropy_of, _mutual_information, _parts
+from compare.model import require_columns
 
 __all__ = ["decompose_mutual_information"]
 
@@ -94,11 +95,7 @@ def decompose_mutual_information(
             bad = ids[pd.isna(units).to_numpy()].iloc[0]
             raise DataError(f"no {between} for area {bad!r} in `unit_of`", row=bad, column=between)
         data = data.assign(**{between: np.asarray(units).astype(str)})
-    if between not in data.columns:
-        raise DataError(
-            f"unit column {between!r} not found; available: {list(data.columns)}",
-            column=between,
-        )
+    require_columns(data, [between], what="unit")
     groups = list(groups)
     pooled = stack(data, groups=groups, by=by)
     within = stack(data, groups=groups, by=[*by, between])

@@ -27,18 +27,13 @@ import pandas as pd
 
 from compare.errors import ConfigError, DataError
 from compare.indicators._core import Stacked, seg_sum, stack, xlogx_ratio
+from compare.model import require_columns
 
 __all__ = ["local_segregation", "local_segregation_network"]
 
 
 def _long_to_wide(df: pd.DataFrame, unit: str, group: str, weight: str, by: list[str]):
-    for col in (*by, unit, group, weight):
-        if col not in df.columns:
-            raise DataError(
-                f"column {col!r} not found; expected a long table with {[*by, unit, group, weight]}, "
-                f"found {list(df.columns)}",
-                column=col,
-            )
+    require_columns(df, [*by, unit, group, weight], what="long-table")
     keys = [*by, unit, group]
     if df.duplicated(keys).any():
         dup = df[df.duplicated(keys)].iloc[0]

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from compare.errors import DataError
-from compare.model import ImportReport, check_counts
+from compare.model import ImportReport, check_counts, require_columns
 
 __all__ = [
     "LOR_VARIABLES",
@@ -127,10 +127,7 @@ def read_lor_table(path: str | Path, report: ImportReport | None = None) -> pd.D
     table = m.group("table")
     period = f"{m.group('year')}-H{int(m.group('half'))}"
     df = pd.read_csv(path, dtype={"id": str}, encoding="utf-8-sig")
-    if "id" not in df.columns:
-        raise DataError(f"missing column; found {list(df.columns)[:5]}...", file=path, column="id")
-    if "inhabitants" not in df.columns:
-        raise DataError("missing column", file=path, column="inhabitants")
+    require_columns(df, ["id", "inhabitants"], source=path)
     mapping = LOR_VARIABLES[table]
     cols = {}
     for c in df.columns:
@@ -301,9 +298,7 @@ def read_lor_areas(
         if not path.is_file():
             raise DataError("file not found; run `python -m compare data fetch`", file=path)
         g = gpd.read_file(path)
-        for col in ("id", "name"):
-            if col not in g.columns:
-                raise DataError(f"missing column; found {list(g.columns)}", file=path, column=col)
+        require_columns(g, ["id", "name"], source=path)
         if g.crs is None:
             raise DataError("geometry has no CRS; expected EPSG:4326", file=path, column="geometry")
         g = _apply_errata(g, path, Path(districts) if districts else None, report.notes if report else None)

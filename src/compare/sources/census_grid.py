@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from compare.errors import DataError
-from compare.model import DEFAULT_GROUP_DEFINITIONS, GroupDefinition, ImportReport
+from compare.model import DEFAULT_GROUP_DEFINITIONS, GroupDefinition, ImportReport, require_columns
 
 __all__ = [
     "GRID_VARIABLES",
@@ -206,9 +206,7 @@ def read_tile(path: str | Path, report: ImportReport | None = None) -> pd.DataFr
     except Exception as exc:  # noqa: BLE001 - any parquet failure is a bad input file
         raise DataError(f"cannot read the parquet tile ({exc})", file=path) from None
     need = ["x", "y", *GRID_VARIABLES, *(f"{c}_CI" for c in GRID_VARIABLES)]
-    for c in need:
-        if c not in raw:
-            raise DataError(f"missing column; the tile has {list(raw)}", file=path, column=c)
+    require_columns(raw, need, source=path, what="tile")
     x = raw["x"]
     y = raw["y"]
     bad = (x < 0) | (x >= TILE_SIZE) | (y < 0) | (y >= TILE_SIZE)

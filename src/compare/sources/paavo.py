@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from compare.errors import DataError
-from compare.model import ImportReport, check_counts
+from compare.model import ImportReport, check_counts, require_columns
 
 __all__ = [
     "PXWEB_VARIABLES",
@@ -537,11 +537,7 @@ def read_paavo_2019(
     if not path.is_file():
         raise DataError("file not found; run `python -m compare data fetch`", file=path)
     table = pyogrio.read_dataframe(path, read_geometry=False)
-    for col in ["posti_alue", "nimi", "kunta"]:
-        if col not in table.columns:
-            raise DataError(
-                "missing column; expected the Paavo 2019 WFS attribute table", file=path, column=col
-            )
+    require_columns(table, ["posti_alue", "nimi", "kunta"], source=path, what="Paavo 2019 attribute table")
     codes = [c for c in PAAVO_2019_VARIABLES if c in table.columns]
     if municipalities is not None:
         wanted = {str(m) for m in municipalities}

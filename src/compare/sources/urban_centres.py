@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from compare.errors import ConfigError, DataError
+from compare.model import require_columns
 
 __all__ = [
     "DENSITY_THRESHOLD",
@@ -134,9 +135,7 @@ def delineate_urban_centres(
     """
     from scipy import ndimage
 
-    for c in ("easting", "northing", "population"):
-        if c not in cells.columns:
-            raise DataError(f"missing column; the cell table has {list(cells.columns)}", column=c)
+    require_columns(cells, ["easting", "northing", "population"], what="cell table")
     if len(cells) == 0:
         raise DataError("no cells to delineate", column="population")
     if (cells["easting"] % 1000 != 0).any() or (cells["northing"] % 1000 != 0).any():

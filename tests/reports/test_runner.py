@@ -5,6 +5,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -99,6 +100,12 @@ def test_a_failing_rerun_keeps_the_previous_report(tmp_path, job_factory):
     summary = run_jobs([failing], out, n_jobs=1, progress=False, packages=PKGS)
     o = summary.outcomes[0]
     assert o.failed and o.previous_kept
+    # the console line says where the partly executed notebook is, and which cell failed
+    assert o.executed_notebook == str(out / ".state" / "alpha.failed.ipynb")
+    line = o.describe()
+    assert "FAILED in cell 4 `if mode == 'raise':`: RuntimeError: boom in alpha" in line
+    assert f"executed notebook: {out / '.state' / 'alpha.failed.ipynb'}" in line
+    assert Path(o.executed_notebook).is_file()
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before
     state = read_state(out, "alpha")

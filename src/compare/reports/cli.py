@@ -8,6 +8,21 @@ import sys
 __all__ = ["register", "cmd_run"]
 
 
+def _bounded(kind, low, high, what):
+    """Return an argparse type: a ``kind`` number in ``[low, high]`` (refused with the bound otherwise)."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {what} from {low} to {high}, got {text}")
+        return value
+
+    return parse
+
+
 def _split(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
@@ -70,7 +85,11 @@ def register(subparsers) -> None:
     run.add_argument("--cities", nargs="+", help="city ids (default: all cities of the network)")
     run.add_argument("--periods", nargs="+", help="periods to show (default: all)")
     run.add_argument(
-        "--jobs", "-j", type=int, default=None, help="parallel reports (default: number of cores)"
+        "--jobs",
+        "-j",
+        type=_bounded(int, 1, 256, "a whole number of parallel reports"),
+        default=None,
+        help="parallel reports, 1-256 (default: number of cores)",
     )
     run.add_argument(
         "--scheduler",
@@ -82,6 +101,11 @@ def register(subparsers) -> None:
     run.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML")
     run.add_argument("--output", default=None, help="reports folder (default: <project>/reports)")
     run.add_argument("--no-comparison", action="store_true", help="skip the network comparison notebook")
-    run.add_argument("--timeout", type=float, default=None, help="per-cell timeout in seconds")
+    run.add_argument(
+        "--timeout",
+        type=_bounded(float, 1.0, 86400.0, "a per-cell timeout in seconds"),
+        default=None,
+        help="per-cell timeout in seconds, 1-86400 (default: none)",
+    )
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)

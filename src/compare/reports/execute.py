@@ -177,7 +177,9 @@ def execute_job(
         outcome.duration_s = round(time.perf_counter() - started, 2)
         outcome.previous_kept = _published(out_dir, slug)
         if staged_nb.is_file():  # keep the partial notebook for debugging, never published
-            os.replace(staged_nb, _state_path(out_dir, slug, ".failed.ipynb"))
+            kept_nb = _state_path(out_dir, slug, ".failed.ipynb")
+            os.replace(staged_nb, kept_nb)
+            outcome.executed_notebook = str(kept_nb)
         previous = read_state(out_dir, slug) or {}
         state = asdict(outcome) | {
             # the last good fingerprint stays unknown: a failed job always re-runs

@@ -71,7 +71,8 @@ class JobOutcome:
     ``status`` is ``"ran"`` (executed and published), ``"cached"`` (inputs unchanged, not
     re-run) or ``"failed"``. ``error`` holds ``cell_index``, ``cell_source``, ``ename``,
     ``evalue`` and ``traceback`` for a failure. ``previous_kept`` tells whether an earlier
-    report of the same name is still published.
+    report of the same name is still published; ``executed_notebook`` is where the partly
+    executed notebook of a failed job is kept (open it to see the failing cell's output).
     """
 
     name: str
@@ -83,6 +84,7 @@ class JobOutcome:
     error: dict | None = None
     previous_kept: bool = False
     meta: dict = field(default_factory=dict)
+    executed_notebook: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -98,7 +100,8 @@ class JobOutcome:
         src = (e.get("cell_source") or "").strip().splitlines()
         src = f" `{src[0][:80]}`" if src else ""
         kept = "previous report kept" if self.previous_kept else "no previous report"
-        return f"{self.name}: FAILED in {where}{src}: {e.get('ename')}: {e.get('evalue')} ({kept})"
+        nb = f"\n    executed notebook: {self.executed_notebook}" if self.executed_notebook else ""
+        return f"{self.name}: FAILED in {where}{src}: {e.get('ename')}: {e.get('evalue')} ({kept}){nb}"
 
 
 @dataclass

@@ -130,6 +130,10 @@ def run_jobs(
     dup = {s for s in slugs if slugs.count(s) > 1}
     if dup:
         raise ConfigError(f"report names {sorted(dup)} collide once slugged", key="cities")
+    if n_jobs is not None and not (isinstance(n_jobs, int) and n_jobs >= 1):
+        raise ConfigError(f"n_jobs must be a whole number of at least 1, got {n_jobs!r}", key="n_jobs")
+    if timeout is not None and not (timeout > 0 and timeout < float("inf")):
+        raise ConfigError(f"timeout must be a positive number of seconds, got {timeout!r}", key="timeout")
     t0 = time.perf_counter()
 
     records = {

@@ -93,3 +93,21 @@ def test_sections_equal_the_functions_the_notebook_used(berlin):
     assert A.ModelSection(berlin).table().equals(A.model_overview(berlin))
     assert A.OutcomesSection(berlin).table().equals(A.outcomes_table(berlin))
     assert A.SourcesSection(berlin).table().equals(A.data_sources(berlin))
+
+
+def test_the_action_table_baseline_is_the_pooled_share_before_the_start():
+    from compare.model import group_table
+    from compare.pages.action_plan_section import action_plan_table
+
+    a = _fresh()
+    t = action_plan_table(a).set_index("action_id")
+    row = t.loc["lansimaki-development"]  # starts 2013, targets 01280, outcome low_income
+    assert row["baseline_period"] == "2012"
+    tab = group_table(a._city_pop, a.network.group_definitions["low_income"]).reset_index()
+    base = tab[(tab["period"] == "2012") & (tab["area_id"] == "01280")]
+    assert row["baseline_target_areas"] == round(100 * base["group"].sum() / base["total"].sum(), 2)
+    city = tab[tab["period"] == "2012"].dropna(subset=["group", "total"])
+    assert row["baseline_city"] == round(100 * city["group"].sum() / city["total"].sum(), 2)
+    assert row["target"] == "not declared in the profile"
+    # an action that starts before the data has no baseline, and says so
+    assert t.loc["tempo-orchestras", "baseline_period"].startswith("none before the start (2009-H2)")

@@ -59,3 +59,13 @@ def job_factory(tmp_path, tiny_notebook):
         return ReportJob(name, tiny_notebook, params, {"data": data}, title=name.title())
 
     return make
+
+
+@pytest.fixture(scope="session")
+def network_run(tmp_path_factory):
+    """One CLI run of the whole example network (four cities, comparison, Playbook), two in parallel."""
+    from compare.cli import main
+
+    root = tmp_path_factory.mktemp("reports")
+    code = main(["reports", "run", "helsinki-berlin", "--jobs", "2", "--output", str(root), "-q"])
+    return code, root / "helsinki-berlin"

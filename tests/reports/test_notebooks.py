@@ -22,15 +22,9 @@ CITIES = ["vantaa", "berlin"]
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    """One CLI run: Vantaa, Berlin and the network comparison, two in parallel."""
-    from compare.cli import main
-
-    root = tmp_path_factory.mktemp("reports")
-    code = main(
-        ["reports", "run", "helsinki-berlin", "--cities", *CITIES, "--jobs", "2", "--output", str(root), "-q"]
-    )
-    return code, root / "helsinki-berlin"
+def run(network_run):
+    """The whole example network's run (tests/reports/conftest.py); the checks below look at CITIES."""
+    return network_run
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +37,11 @@ def net():
 def test_the_run_succeeds_and_publishes_every_report(run):
     code, out = run
     assert code == 0
-    for name in [*CITIES, "network-comparison"]:
+    for name in [*CITIES, "helsinki", "espoo", "network-comparison"]:
         for suffix in (".ipynb", ".html", ".results.json", ".provenance.json"):
             assert (out / f"{name}{suffix}").is_file(), f"{name}{suffix}"
-    assert (out / "index.html").is_file()
+    for name in ("index.html", "playbook.html", "playbook.pdf", "playbook.json"):
+        assert (out / name).is_file(), name
 
 
 def test_executed_notebooks_have_no_errors_and_show_figures(run):

@@ -66,6 +66,7 @@ from compare.governance.practices import (
     Practice,
     PracticeCatalogue,
     Transfer,
+    TransferStage,
     load_practices,
 )
 from compare.governance.profile import (
@@ -73,6 +74,7 @@ from compare.governance.profile import (
     CLAIM_KEYS,
     MEMBER_TYPES,
     STAGES,
+    ActionTarget,
     Assessment,
     CoveredArea,
     LocalAction,
@@ -93,6 +95,12 @@ from compare.governance.questionnaire import (
     Questionnaire,
     questionnaire,
     write_questionnaire,
+)
+from compare.governance.recommend import (
+    Recommendations,
+    context_similarity,
+    recommend_transfers,
+    weakest_criteria,
 )
 from compare.governance.responses import (
     RESPONSE_COLUMNS,
@@ -124,6 +132,7 @@ __all__ = [
     "CoveredArea",
     "Member",
     "LocalAction",
+    "ActionTarget",
     "Score",
     "Assessment",
     "Profile",
@@ -137,6 +146,11 @@ __all__ = [
     "Transfer",
     "PracticeCatalogue",
     "load_practices",
+    "TransferStage",
+    "Recommendations",
+    "context_similarity",
+    "recommend_transfers",
+    "weakest_criteria",
     "score_table",
     "score_matrix",
     "side_by_side",

@@ -9,6 +9,7 @@ from a city that is neither profiled nor declared under ``cities`` is an error.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,7 @@ from compare.schema import require_mapping as _require_mapping
 from compare.schema import validate
 from compare.schema.governance import PracticeFileConfig
 
-__all__ = ["Practice", "Transfer", "PracticeCatalogue", "load_practices"]
+__all__ = ["Practice", "Transfer", "TransferStage", "PracticeCatalogue", "load_practices"]
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,33 @@ class Practice:
     description: str = ""
     programme: str = ""
     start_year: int | None = None
+    addresses: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     confidence: str = "low"
 
 
 @dataclass(frozen=True)
+class TransferStage:
+    """One stage of URBACT's transfer method (``understand``, ``adapt``, ``re-use``).
+
+    ``kept``, ``adapted`` and ``dropped`` say what of the practice the adopting city kept as it
+    was, changed, or left out; ``by`` who did it; every stage cites evidence.
+    """
+
+    stage: str
+    year: int | None = None
+    by: str = ""
+    summary: str = ""
+    kept: tuple[str, ...] = ()
+    adapted: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Transfer:
-    """A practice transferred from an origin city to an adopting city."""
+    """A practice transferred from an origin city to an adopting city (with its stages, if recorded)."""
 
     practice: str
     origin: str
@@ -61,6 +82,12 @@ class Transfer:
     note: str = ""
     evidence: tuple[Evidence, ...] = ()
     confidence: str = "low"
+    stages: tuple[TransferStage, ...] = ()
+
+    @property
+    def stage_reached(self) -> str:
+        """The last recorded stage of the transfer method ("not recorded" when none is)."""
+        return self.stages[-1].stage if self.stages else "not recorded"
 
 
 class PracticeCatalogue:
@@ -123,10 +150,12 @@ class PracticeCatalogue:
                     "programme": t.programme,
                     "confidence": t.confidence,
                     "sources": ", ".join(dict.fromkeys(e.source.id for e in t.evidence)),
+                    "stage_reached": t.stage_reached,
                 }
                 for t in self.transfers
             ],
-            columns=["practice", "origin", "adopter", "year", "programme", "confidence", "sources"],
+            columns=["practice", "origin", "adopter", "year", "programme", "confidence", "sources",
+                     "stage_reached"],
         )
 
     def query(
@@ -210,7 +239,56 @@ def _strs(value, ctx: _Ctx) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def load_practices(directory=None, known_cities: Iterable[str] | None = None) -> PracticeCatalogue:
+def _criteria(value, ctx: _Ctx, known: set[str] | None) -> tuple[str, ...]:
+    """Rubric criterion ids a practice addresses, each checked against the rubric."""
+    ids = _strs(value, ctx)
+    for i, cid in enumerate(ids):
+        if known is not None and cid not in known:
+            close = difflib.get_close_matches(cid, sorted(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ctx.child(i).error(
+                f"unknown rubric criterion {cid!r}{hint} (expected one of {sorted(known)})"
+            )
+    return ids
+
+
+def _stages(raw, ctx: _Ctx, transfer_year: int | None) -> tuple[TransferStage, ...]:
+    """Transfer stages in URBACT's order, each stage once, years not going back."""
+    from compare.schema.governance import TRANSFER_STAGES
+
+    out: list[TransferStage] = []
+    for i, st in enumerate(raw or []):
+        c = ctx.child(i)
+        name = str(st["stage"])
+        if out and TRANSFER_STAGES.index(name) <= TRANSFER_STAGES.index(out[-1].stage):
+            raise c.child("stage").error(
+                f"stage {name!r} after {out[-1].stage!r}; expected each of {list(TRANSFER_STAGES)} at most "
+                "once, in that order"
+            )
+        year = st.get("year")
+        if year is not None and out and out[-1].year is not None and year < out[-1].year:
+            raise c.child("year").error(f"year {year} is before the previous stage's year {out[-1].year}")
+        out.append(
+            TransferStage(
+                stage=name,
+                year=year,
+                by=str(st.get("by", "") or ""),
+                summary=str(st.get("summary", "") or "").strip(),
+                kept=_strs(st.get("kept"), c.child("kept")),
+                adapted=_strs(st.get("adapted"), c.child("adapted")),
+                dropped=_strs(st.get("dropped"), c.child("dropped")),
+                evidence=parse_evidence(st.get("evidence"), c.child("evidence")),
+                note=str(st.get("note", "") or ""),
+            )
+        )
+    return tuple(out)
+
+
+def load_practices(
+    directory=None,
+    known_cities: Iterable[str] | None = None,
+    known_criteria: Iterable[str] | None = None,
+) -> PracticeCatalogue:
     """Load the practice catalogue and transfers from ``data/practices/*.yml``.
 
     Parameters
@@ -220,6 +298,9 @@ def load_practices(directory=None, known_cities: Iterable[str] | None = None) ->
     known_cities : iterable of str, optional
         Profiled city ids; default: the stems of ``data/governance/*.yml``. Cities declared
         under ``cities:`` in the files are known as well.
+    known_criteria : iterable of str, optional
+        Rubric criterion ids a practice may address (``addresses:``); default: those of the
+        default rubric.
 
     Returns
     -------
@@ -264,6 +345,11 @@ def load_practices(directory=None, known_cities: Iterable[str] | None = None) ->
             declared[str(cid)] = spec
         raws.append((f, raw))
     known = set(known_cities) | set(declared)
+    if known_criteria is None:
+        from compare.governance.rubric import load_rubric
+
+        known_criteria = [c.id for c in load_rubric().criteria]
+    known_criteria = set(known_criteria)
 
     practices: list[Practice] = []
     seen: dict[str, Path] = {}
@@ -286,6 +372,7 @@ def load_practices(directory=None, known_cities: Iterable[str] | None = None) ->
                     "description",
                     "programme",
                     "start_year",
+                    "addresses",
                     "evidence",
                     "confidence",
                 },
@@ -312,6 +399,7 @@ def load_practices(directory=None, known_cities: Iterable[str] | None = None) ->
                     description=str(p.get("description", "") or "").strip(),
                     programme=str(p.get("programme", "") or ""),
                     start_year=p.get("start_year"),
+                    addresses=_criteria(p.get("addresses"), c.child("addresses"), known_criteria),
                     evidence=parse_evidence(p.get("evidence"), c.child("evidence")),
                     confidence=parse_confidence(p.get("confidence"), c.child("confidence")),
                 )
@@ -335,6 +423,7 @@ def load_practices(directory=None, known_cities: Iterable[str] | None = None) ->
                     "year",
                     "programme",
                     "note",
+                    "stages",
                     "evidence",
                     "confidence",
                 },
@@ -364,6 +453,7 @@ def load_practices(directory=None, known_cities: Iterable[str] | None = None) ->
                     note=str(t.get("note", "") or ""),
                     evidence=parse_evidence(t.get("evidence"), c.child("evidence")),
                     confidence=parse_confidence(t.get("confidence"), c.child("confidence")),
+                    stages=_stages(t.get("stages"), c.child("stages"), year),
                 )
             )
     return PracticeCatalogue(practices, transfers, declared, sources)

@@ -47,6 +47,7 @@ __all__ = [
     "CoveredArea",
     "Member",
     "LocalAction",
+    "ActionTarget",
     "Score",
     "Assessment",
     "Profile",
@@ -110,6 +111,16 @@ class Member:
 
 
 @dataclass(frozen=True)
+class ActionTarget:
+    """A local action's declared target: ``value`` (in ``unit``) to reach by ``by_period``."""
+
+    value: float
+    unit: str = "percent"
+    by_period: str | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class LocalAction:
     """A local action with target areas and dates (input of :mod:`compare.evaluation`).
 
@@ -123,6 +134,10 @@ class LocalAction:
         Period labels ``"YYYY"`` or ``"YYYY-H1"``/``"YYYY-H2"``.
     outcome_hint : str or None
         Group definition or indicator the action aims to move (e.g. ``"unemployment"``).
+    responsible : str
+        Partner responsible for the action ("" when the profile does not say).
+    target : ActionTarget or None
+        Declared target value of the outcome, if any.
     """
 
     id: str
@@ -133,6 +148,8 @@ class LocalAction:
     end_period: str | None = None
     description: str = ""
     outcome_hint: str | None = None
+    responsible: str = ""
+    target: ActionTarget | None = None
     evidence: tuple[Evidence, ...] = ()
     confidence: str = "low"
     note: str = ""
@@ -439,6 +456,19 @@ def _parse_claims(raw, ctx: Location) -> dict[str, Claim]:
     return out
 
 
+def _parse_target(raw, ctx: Location) -> ActionTarget | None:
+    """A declared target (``value``, ``unit``, ``by_period``, ``source``); the schema checked the types."""
+    if raw is None:
+        return None
+    by = _period(raw.get("by_period"), ctx.child("by_period"), required=False)
+    return ActionTarget(
+        value=float(raw["value"]),
+        unit=str(raw.get("unit", "percent") or "percent"),
+        by_period=by,
+        source=str(raw.get("source", "") or ""),
+    )
+
+
 def _parse_actions(raw, ctx: Location, city: str) -> tuple[LocalAction, ...]:
     if raw is None:
         return ()
@@ -453,6 +483,8 @@ def _parse_actions(raw, ctx: Location, city: str) -> tuple[LocalAction, ...]:
         "start_period",
         "end_period",
         "outcome_hint",
+        "responsible",
+        "target",
         "evidence",
         "confidence",
         "note",
@@ -486,6 +518,8 @@ def _parse_actions(raw, ctx: Location, city: str) -> tuple[LocalAction, ...]:
                 end_period=end,
                 description=str(a.get("description", "") or "").strip(),
                 outcome_hint=None if hint is None else str(hint),
+                responsible=str(a.get("responsible", "") or ""),
+                target=_parse_target(a.get("target"), c.child("target")),
                 evidence=parse_evidence(a.get("evidence"), c.child("evidence")),
                 confidence=parse_confidence(a.get("confidence"), c.child("confidence")),
                 note=str(a.get("note", "") or ""),

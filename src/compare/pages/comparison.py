@@ -28,6 +28,7 @@ from compare.plots.indicators import period_position, vintage_breaks
 __all__ = [
     "NetworkComparison",
     "load_comparison",
+    "network_governance",
     "header",
     "fig_rubric_heatmap",
     "index_panel_table",
@@ -101,14 +102,7 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
     >>> sorted(v.similarity.clusters_.index)  # doctest: +SKIP
     ['berlin', 'espoo', 'helsinki', 'vantaa']
     """
-    from compare.governance import (
-        ModelSimilarity,
-        assessment_matrix,
-        assessment_scores,
-        load_practices,
-        load_responses,
-        load_rubric,
-    )
+    from compare.governance import load_practices, load_rubric
     from compare.indicators import compute_panel
     from compare.sources import load_network, read_network_config
 
@@ -117,20 +111,7 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
     chosen = [c for c in (cities or order) if c in net.cities]
     panel = compute_panel(net.population, net.group_definitions, indices=list(TREND_INDICES))
     rubric = load_rubric()
-    from compare.pages.assessment import network_profiles
-
-    profiles, seen = {}, set()
-    for k, v in network_profiles(net, rubric).items():
-        if k in chosen and v.path not in seen:  # one row per profile (a city may have two data entries)
-            profiles[k] = v
-            seen.add(v.path)
-    # the local group's consensus where it exists, else the desk review (compare.governance.assessed)
-    responses = load_responses(cities=list(profiles), rubric=rubric)
-    assessed = assessment_scores(profiles, responses, rubric) if profiles else None
-    scores = assessment_matrix(assessed, rubric) if profiles else pd.DataFrame()
-    similarity = None
-    if len(profiles) > n_clusters:
-        similarity = ModelSimilarity(n_clusters=n_clusters).fit(scores)
+    profiles, assessed, scores, similarity = network_governance(net, chosen, rubric, n_clusters)
     v = NetworkComparison(
         network=net,
         cities=chosen,
@@ -151,6 +132,45 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
     v.qca = qca_section(sc, qca_outcome(v), conditions, names={c: v.name(c) for c in chosen})
     v.robustness = _spread_robustness(v, n_clusters, conditions)
     return v
+
+
+def network_governance(net, cities, rubric, n_clusters: int = 2):
+    """Profiles, assessed scores, score matrix and model clustering of a network's cities.
+
+    One profile per city (a city with two data entries is counted once); scores are the local
+    group's consensus of the latest round where it exists, else the desk review
+    (:func:`compare.governance.assessment_scores`); the clustering (:class:`ModelSimilarity`)
+    runs only with more profiles than clusters.
+
+    Returns
+    -------
+    tuple
+        ``(profiles, assessed, scores, similarity)``; ``assessed`` and ``similarity`` may be ``None``.
+
+    Examples
+    --------
+    >>> from compare.governance import load_rubric
+    >>> from compare.sources import load_network
+    >>> net = load_network("helsinki-berlin")
+    >>> profiles, assessed, scores, sim = network_governance(net, list(net.cities), load_rubric())
+    >>> sorted(sim.clusters_.index) == sorted(profiles)
+    True
+    """
+    from compare.governance import ModelSimilarity, assessment_matrix, assessment_scores, load_responses
+    from compare.pages.city import network_profiles
+
+    profiles, seen = {}, set()
+    for k, v in network_profiles(net, rubric).items():
+        if k in cities and v.path not in seen:  # one row per profile (a city may have two data entries)
+            profiles[k] = v
+            seen.add(v.path)
+    responses = load_responses(cities=list(profiles), rubric=rubric)
+    assessed = assessment_scores(profiles, responses, rubric) if profiles else None
+    scores = assessment_matrix(assessed, rubric) if profiles else pd.DataFrame()
+    similarity = None
+    if len(profiles) > n_clusters:
+        similarity = ModelSimilarity(n_clusters=n_clusters).fit(scores)
+    return profiles, assessed, scores, similarity
 
 
 def _spread_robustness(v: NetworkComparison, n_clusters: int, conditions) -> dict | None:
@@ -597,6 +617,9 @@ def key_results(v: NetworkComparison) -> dict:
             rob["clustering"]["share_identical"] if "clustering" in rob else None
         ),
         "model_types": clusters,
+        "criterion_scores": {
+            c: {k: float(x) for k, x in row.items() if pd.notna(x)} for c, row in v.scores.iterrows()
+        } if len(v.scores) else {},
         "mean_rubric_score": {c: float(x) for c, x in means.items()},
         "dissimilarity_latest": latest,
         "n_transfers": int(len(transfers_table(v))),

@@ -1,4 +1,4 @@
-"""The network's Action Playbook: ``reports/<network>/index.html``.
+"""The network's report index: ``reports/<network>/index.html`` (the Action Playbook is ``playbook.html``).
 
 One row per city: name, country, area-based model type, key figures (from the city's
 ``<city>.results.json``), a link to its report and the status of the last run. A failed city
@@ -99,7 +99,7 @@ def render_index(
     *,
     generated: str | None = None,
 ) -> str:
-    """Render the Action Playbook page.
+    """Render the network's report index (links, key figures, last run, the Playbook).
 
     Parameters
     ----------
@@ -160,11 +160,14 @@ def render_index(
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Action Playbook: {esc(network.get("name", network.get("id")))}</title>
+<title>Reports: {esc(network.get("name", network.get("id")))}</title>
 <style>{_CSS}</style></head>
 <body>
-<h1>Action Playbook: {esc(network.get("name", network.get("id")))}</h1>
+<h1>Reports: {esc(network.get("name", network.get("id")))}</h1>
 <p class="sub">{esc(network.get("description", ""))}</p>
+<p><strong>The network's Action Playbook</strong> (models, where each city stands, lessons learned,
+transfers, local action plans, tools and methods): <a href="playbook.html">HTML</a> ·
+<a href="playbook.pdf">PDF</a></p>
 <p>{len(cities)} cities, {n_failed} report(s) failed in the last run.</p>
 <table><thead><tr><th>City</th><th>Country</th><th>Area-based model</th><th>Key figures</th>
 <th>Last run</th></tr></thead>

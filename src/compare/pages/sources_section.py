@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from compare.pages._common import Section, html_of
+from compare.pages.action_plan_section import action_plan_table
 from compare.pages.city import CityData as CityAssessment
 from compare.pages.city import load_city  # noqa: F401  (doctests)
+from compare.pages.europe import europe_position
 from compare.pages.model_section import rubric_scores
 from compare.pages.practices_section import practices_table
 
@@ -136,8 +138,44 @@ def key_results(a: CityAssessment) -> dict:
         "practices_given": practices_table(a, "given")["id"].tolist(),
         "practices_adopted": practices_table(a, "adopted")["practice"].tolist(),
         "action_effects": [e.to_dict() for e in a.effects],
+        "dissimilarity_interval": latest_intervals(a, latest),
+        "action_plan": _records(action_plan_table(a)),
+        "europe_position": _records(europe_position(a)),
+        "criterion_scores": {
+            r.criterion: float(r.score) for r in scores.itertuples() if pd.notna(r.score)
+        } if len(scores) else {},
         "key_figures": figures,
     }
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """JSON-ready rows (NaN as ``None``)."""
+    return [] if frame.empty else frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def latest_intervals(a: CityAssessment, latest: pd.DataFrame, n_boot: int = 199) -> dict:
+    """95% bootstrap intervals of the city's latest D per group definition (multinomial, seed 0).
+
+    ``latest`` is the city's latest dissimilarity row per group definition (index: definition,
+    column ``period``). The Playbook's "what changed" counts a move beyond this interval as a change.
+
+    Examples
+    --------
+    >>> key_results(a)["dissimilarity_interval"]["low_income"]  # doctest: +SKIP
+    [0.21, 0.24]
+    """
+    from compare.indicators import compute_panel
+
+    out = {}
+    pop = a.network.population
+    for gd, row in latest.iterrows():
+        definition = a.network.group_definitions[gd]
+        part = pop[(pop["city"] == a.city) & (pop["period"] == row["period"])]
+        t = compute_panel(part, {gd: definition}, indices=["dissimilarity"], ci=True, n_boot=n_boot, seed=0)
+        t = t[t["value"].notna()]
+        if len(t):
+            out[gd] = [round(float(t["ci_low"].iloc[0]), 4), round(float(t["ci_high"].iloc[0]), 4)]
+    return out
 
 
 def write_results(a: CityAssessment, output_folder: str) -> None:

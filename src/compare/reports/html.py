@@ -89,7 +89,7 @@ def notebook_to_html(
     if back_link:
         nav = (
             '<nav style="margin:0.5em 1em"><a href="' + esc(back_link) + '">'
-            "&larr; Network index (Action Playbook)</a></nav>"
+            "&larr; Network index (reports and Action Playbook)</a></nav>"
         )
         body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
     if provenance is not None:

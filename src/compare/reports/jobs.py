@@ -111,11 +111,13 @@ class RunSummary:
     outcomes: list[JobOutcome]
     out_dir: Path
     wall_s: float = 0.0
+    playbook: dict | None = None
+    playbook_error: str | None = None
 
     @property
     def n_failed(self) -> int:
-        """Number of failed jobs."""
-        return sum(o.failed for o in self.outcomes)
+        """Number of failed jobs (a Playbook that could not be written counts as one)."""
+        return sum(o.failed for o in self.outcomes) + bool(self.playbook_error)
 
     def table(self):
         """Tidy table: one row per job with name, kind, status, duration and error."""
@@ -137,9 +139,14 @@ class RunSummary:
     def summary(self) -> str:
         """Text summary for the console."""
         lines = [o.describe() for o in self.outcomes]
+        if self.playbook_error:
+            lines.append(f"playbook: FAILED ({self.playbook_error}); the previous Playbook is kept")
+        elif self.playbook:
+            state = "current (unchanged)" if self.playbook.get("unchanged") else "written"
+            lines.append(f"playbook: {state} -> {self.playbook['html'].name}, {self.playbook['pdf'].name}")
         lines.append(
-            f"{len(self.outcomes) - self.n_failed} of {len(self.outcomes)} reports current, "
-            f"{self.n_failed} failed, wall time {self.wall_s:.1f} s -> {self.out_dir}"
+            f"{len(self.outcomes) - sum(o.failed for o in self.outcomes)} of {len(self.outcomes)} reports "
+            f"current, {self.n_failed} failed, wall time {self.wall_s:.1f} s -> {self.out_dir}"
         )
         return "\n".join(lines)
 

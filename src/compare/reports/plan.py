@@ -3,7 +3,7 @@
 :func:`plan_network` reads the network configuration (never the data: planning must stay fast
 for the incremental path), builds and validates every job's parameters before any kernel
 starts, and lists each job's input files for the fingerprint. :func:`run_network` runs the plan
-and writes the network's Action Playbook ``index.html``.
+and writes the network's report index ``index.html`` and Action Playbook ``playbook.html``/``.pdf``.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def plan_network(
     ['vantaa', 'network-comparison']
     """
     from compare.paths import data_dir, raw_dir, reports_dir
-    from compare.sources import load_catalog, read_network_config
+    from compare.sources import load_catalog, network_record, read_network_config
 
     cfg, cfg_path = read_network_config(network)
     catalog = load_catalog()
@@ -201,20 +201,7 @@ def plan_network(
                 kind="comparison",
             )
         )
-    info = {
-        "id": net_id,
-        "name": cfg.get("title") or cfg.get("name") or network,
-        "description": " ".join(str(cfg.get("description", "")).split()),
-        "attribution": sorted(
-            {
-                catalog[s["dataset"]].citation
-                for c in city_cfgs.values()
-                for s in list(c.get("sources") or [])
-                + (c["areas"] if isinstance(c["areas"], list) else [c["areas"]])
-                if "dataset" in s and s["dataset"] in catalog.datasets
-            }
-        ),
-    }
+    info = network_record(cfg_path)
     all_cities = {
         cid: {"name": str(c.get("name", cid)), "country": c.get("country", "")}
         for cid, c in city_cfgs.items()
@@ -273,7 +260,7 @@ def run_network(
     timeout: float | None = None,
     progress: bool = True,
 ) -> RunSummary:
-    """Run every report of a network and write its ``index.html`` (the Action Playbook).
+    """Run every report of a network, write its ``index.html`` (run status) and the Action Playbook.
 
     Parameters are those of :func:`plan_network` and :func:`~compare.reports.runner.run_jobs`.
 
@@ -306,5 +293,12 @@ def run_network(
         timeout=timeout,
         progress=progress,
     )
-    write_index(plan.network, _index_outcomes(plan, summary), plan.out_dir)
+    outcomes = _index_outcomes(plan, summary)
+    write_index(plan.network, outcomes, plan.out_dir)
+    try:  # a Playbook that cannot be built never costs the reports, and the previous one is kept
+        from compare.pages.playbook import write_playbook
+
+        summary.playbook = write_playbook(plan.network, plan.out_dir, outcomes)
+    except Exception as exc:  # noqa: BLE001 - reported on the console and in the exit code
+        summary.playbook_error = f"{type(exc).__name__}: {exc}"
     return summary

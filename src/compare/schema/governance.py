@@ -35,6 +35,9 @@ __all__ = [
     "RubricConfig",
     "PracticeConfig",
     "TransferConfig",
+    "TransferStageConfig",
+    "TRANSFER_STAGES",
+    "ActionTargetConfig",
     "PracticeFileConfig",
     "PracticeCatalogueConfig",
     "TransfersConfig",
@@ -198,6 +201,15 @@ class LeadershipGroupConfig(Strict):
     note: Text = ""
 
 
+class ActionTargetConfig(Strict):
+    """A declared target of a local action (the URBACT Integrated Action Plan's 'target value')."""
+
+    value: float
+    unit: Text = "percent"
+    by_period: Period | None = None
+    source: Text = ""
+
+
 class ActionConfig(Strict):
     """A local action (input of :mod:`compare.evaluation`)."""
 
@@ -208,6 +220,8 @@ class ActionConfig(Strict):
     start_period: Period
     end_period: Period | None = None
     outcome_hint: Text | None = None
+    responsible: Text = ""
+    target: ActionTargetConfig | None = None
     evidence: Evidence = []
     confidence: Confidence = "low"
     note: Text = ""
@@ -304,8 +318,27 @@ class PracticeConfig(Strict):
     description: Text = ""
     programme: Text = ""
     start_year: Year = None
+    addresses: StrList = []
     evidence: Evidence = []
     confidence: Confidence = "low"
+
+
+#: URBACT's transfer method, in order (Understand the practice, Adapt it to the context, Re-use it).
+TRANSFER_STAGES: tuple[str, ...] = ("understand", "adapt", "re-use")
+
+
+class TransferStageConfig(Strict):
+    """One stage of a transfer: what the adopting city kept, adapted and dropped, by whom, when."""
+
+    stage: Literal["understand", "adapt", "re-use"]
+    year: Year = None
+    by: Text = ""
+    summary: Text = ""
+    kept: StrList = []
+    adapted: StrList = []
+    dropped: StrList = []
+    evidence: Evidence = Field(min_length=1)
+    note: Text = ""
 
 
 class TransferConfig(Strict):
@@ -317,6 +350,7 @@ class TransferConfig(Strict):
     year: Year = None
     programme: Text = ""
     note: Text = ""
+    stages: list[TransferStageConfig] = []
     evidence: Evidence = []
     confidence: Confidence = "low"
 

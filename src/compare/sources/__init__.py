@@ -10,7 +10,7 @@
 from compare.sources.berlin import read_lor_areas, read_lor_population
 from compare.sources.catalog import Catalog, fetch, load_catalog, sha256_of
 from compare.sources.generic import read_generic_areas, read_generic_population, read_table
-from compare.sources.network import City, Network, load_network, read_network_config
+from compare.sources.network import City, Network, load_network, network_record, read_network_config
 from compare.sources.paavo import read_paavo_2019, read_postal_areas, read_pxweb_csv, read_pxweb_dir
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "read_lor_areas",
     "read_lor_population",
     "read_network_config",
+    "network_record",
     "read_paavo_2019",
     "read_postal_areas",
     "read_pxweb_csv",

@@ -232,6 +232,41 @@ def network_path(name: str | Path) -> Path:
     return cand
 
 
+def network_record(name: str | Path) -> dict:
+    """Id, title, description, config path and data attribution of a network (for report pages).
+
+    ``id`` is the slug of the network's ``name`` (its report folder); ``attribution`` the
+    citations of every catalog data set its cities read.
+
+    Examples
+    --------
+    >>> r = network_record("helsinki-berlin")
+    >>> r["id"], r["config"].endswith("helsinki-berlin.yml")
+    ('helsinki-berlin', True)
+    """
+    from compare.files import slugify
+    from compare.sources.catalog import load_catalog
+
+    cfg, cfg_path = read_network_config(name)
+    catalog = load_catalog()
+    city_cfgs = cfg["cities"]
+    return {
+        "id": slugify(str(cfg.get("name") or name), what="network"),
+        "name": cfg.get("title") or cfg.get("name") or str(name),
+        "description": " ".join(str(cfg.get("description", "")).split()),
+        "config": str(cfg_path),
+        "attribution": sorted(
+            {
+                catalog[s["dataset"]].citation
+                for c in city_cfgs.values()
+                for s in list(c.get("sources") or [])
+                + (c["areas"] if isinstance(c["areas"], list) else [c["areas"]])
+                if "dataset" in s and s["dataset"] in catalog.datasets
+            }
+        ),
+    }
+
+
 def read_network_config(name: str | Path) -> tuple[dict, Path]:
     """Read and validate a network YAML against :mod:`compare.schema`; return ``(config, path)``.
 

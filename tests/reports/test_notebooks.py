@@ -115,15 +115,16 @@ def test_comparison_results_cover_every_city(run):
     assert set(res["dissimilarity_latest"]) == set(res["cities"])
 
 
-def test_index_links_every_report_and_marks_cities_not_run(run):
+def test_index_links_every_report_and_the_playbook(run):
     _, out = run
     page = (out / "index.html").read_text()
     links = _Links.of(page)
-    assert {"vantaa.html", "berlin.html", "network-comparison.html"} <= set(links)
+    expected = {"vantaa.html", "berlin.html", "helsinki.html", "espoo.html", "network-comparison.html",
+                "playbook.html", "playbook.pdf"}  # fmt: skip
+    assert expected <= set(links)
     for href in links:
         assert (out / href).is_file(), href
-    assert page.count('<tr class="ok">') == 2  # espoo and helsinki were not run
-    assert "not run" in page
+    assert page.count('<tr class="ok">') == 4
 
 
 def test_reports_hide_code_and_embed_every_image(run):

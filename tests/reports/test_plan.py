@@ -59,3 +59,15 @@ def test_cli_reports_a_bad_city_as_a_configuration_error(tmp_path, capsys):
     assert code == 2
     assert "unknown city 'oslo'" in capsys.readouterr().err
     assert not (tmp_path / "helsinki-berlin").exists()
+
+
+def test_cities_left_out_of_a_run_are_listed_as_not_run(tmp_path):
+    from compare.reports.jobs import JobOutcome, RunSummary
+    from compare.reports.plan import _index_outcomes, plan_network
+
+    plan = plan_network("helsinki-berlin", cities=["vantaa"], out_root=tmp_path)
+    ran = JobOutcome("vantaa", "Vantaa", "city", "ran")
+    records = _index_outcomes(plan, RunSummary([ran], plan.out_dir))
+    assert {r.name: r.status for r in records if r.kind == "city"} == {
+        "vantaa": "ran", "helsinki": "not run", "espoo": "not run", "berlin": "not run"
+    }  # fmt: skip

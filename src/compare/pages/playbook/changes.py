@@ -236,7 +236,10 @@ def next_version(d: PlaybookData, previous: dict | None, *, today: str | None = 
     criteria = {c.id: c.name for c in d.rubric.criteria}
     changes = diff_snapshots(previous.get("snapshot") or {}, snap, names, criteria)
     if not changes:
-        changes = ["figures moved within their intervals only; no change beyond them"]
+        changes = [
+            "no figure moved beyond its interval and no score, evidence, action, practice or transfer changed "
+            "(figures may have moved within their intervals, or intervals been recomputed)"
+        ]
     return Version(
         previous["version"] + 1, today, digest, previous["version"], previous["date"], changes, snap
     )

@@ -88,7 +88,8 @@ class PlaybookData:
     @property
     def source_line(self) -> str:
         """Attribution of the network's data (for figures)."""
-        return "Source: " + "; ".join(self.network.get("attribution") or ["see Tools and methods"])
+        items = [a.removeprefix("Source: ").strip() for a in self.network.get("attribution") or []]
+        return "Source: " + (" ".join(items) if items else "see Tools and methods.")
 
 
 def city_contexts(cities: Sequence[CityEntry]) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -582,7 +583,9 @@ def part_methods(d: PlaybookData) -> Part:
 
     idx = indices_table()
     shown = idx[idx["index"].isin(["dissimilarity", "isolation", "theil_h", "morans_i"])]
-    rows = [[esc(r.index), esc(r.family), esc(r.description)] for r in shown.itertuples()]
+    # LaTeX-like index symbols of the docstrings ({}_xP_x^*) read as xP*x in prose
+    rows = [[esc(r.index), esc(r.family), esc(re.sub(r"\{\}_(\w)P_(\w)\^\*", r"\1P*\2", r.description))]
+            for r in shown.itertuples()]  # fmt: skip
     methods = sorted(
         {e["method"] for c in d.cities for e in (c.results or {}).get("action_effects") or [] if e["method"]}
     )

@@ -173,6 +173,7 @@ def recommend_transfers(
     strong: float = 3,
     contexts: pd.DataFrame | None = None,
     names: Mapping[str, str] | None = None,
+    partners: Iterable[str] | None = None,
 ) -> Recommendations:
     """Match each city's weakest criteria to practices of peers that are strong there.
 
@@ -199,6 +200,9 @@ def recommend_transfers(
         Context variables per city (see :func:`context_similarity`).
     names : mapping, optional
         City id -> display name for the ``why`` text.
+    partners : iterable of str, optional
+        The network's cities; a practice from a peer outside them says so in ``why`` (peers are
+        all cities of ``scores``: the catalogue is shared by every network).
 
     Returns
     -------
@@ -214,6 +218,7 @@ def recommend_transfers(
     True
     """
     names = dict(names or {})
+    partners = None if partners is None else set(partners)
     adopted: dict[str, set[str]] = {}
     for t in catalogue.transfers:
         adopted.setdefault(t.adopter, set()).add(t.practice)
@@ -247,9 +252,11 @@ def recommend_transfers(
                     if np.isfinite(sim)
                     else "contexts not comparable in this network's data"
                 )
+                outside = partners is not None and o not in partners
                 why = (
                     f"{names.get(city, city)} scores {s_city:g} on '{crit.name}', one of its weakest; "
                     f"{names.get(o, o)} scores {s_o:g} there and this practice addresses it; {sim_txt}"
+                    + ("; the origin is not a partner of this network" if outside else "")
                 )
                 found.append(
                     {

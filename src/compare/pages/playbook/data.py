@@ -66,6 +66,7 @@ class PlaybookData:
     comparison: dict | None
     datasets: pd.DataFrame
     group_labels: dict = field(default_factory=dict)
+    peer_names: dict = field(default_factory=dict)
 
     def city(self, city_id: str) -> CityEntry:
         """The entry of a city id."""
@@ -79,9 +80,8 @@ class PlaybookData:
         for c in self.cities:
             if c.id == city_id:
                 return c.name
-        p = self.profiles.get(city_id)
-        if p is not None:
-            return p.city.title()
+        if city_id in self.peer_names:
+            return self.peer_names[city_id]
         declared = self.catalogue.cities.get(city_id) or {}
         return str(declared.get("name") or city_id.replace("-", " ").title())
 
@@ -188,13 +188,17 @@ def collect_playbook_data(
         entries.append(e)
     catalogue = load_practices()
     desk = score_matrix(profiles, rubric) if profiles else pd.DataFrame()
+    # peers are every profiled city (the catalogue is shared by all networks): the network's own
+    # scores (the local group's consensus where it exists), the desk review of the others
+    from compare.governance import load_profiles
+
+    others = {k: p for k, p in load_profiles(rubric=rubric).items() if k not in profiles and k not in order}
+    peers = scores if len(scores) else desk
+    if others:
+        peers = pd.concat([peers, score_matrix(others, rubric).reindex(columns=peers.columns)])
+    names = _city_names(others, catalogue) | {e.id: e.name for e in entries}
     recs = recommend_transfers(
-        scores if len(scores) else desk,
-        catalogue,
-        rubric,
-        cities=order,
-        contexts=city_contexts(entries),
-        names={e.id: e.name for e in entries},
+        peers, catalogue, rubric, cities=order, contexts=city_contexts(entries), names=names, partners=order
     )
     for e in entries:  # a city whose profile is another entry's (vantaa / vantaa-paavo) is not scored twice
         if e.id not in profiles and e.profile is not None:
@@ -217,7 +221,31 @@ def collect_playbook_data(
         comparison=comparison,
         datasets=_datasets(net),
         group_labels={k: (g.label or k.replace("_", " ")) for k, g in net.group_definitions.items()},
+        peer_names=names,
     )
+
+
+def _city_names(profiles: dict, catalogue) -> dict[str, str]:
+    """Display names of profiled cities outside the network.
+
+    From any network config naming them, else the catalogue's declared cities, else the id.
+    """
+    from compare.paths import data_dir
+    from compare.sources import read_network_config
+
+    known: dict[str, str] = {}
+    for f in sorted((data_dir() / "networks").glob("*.yml")):
+        try:
+            cfg, _ = read_network_config(f)
+        except Exception:  # noqa: BLE001 - a broken network file is reported where it is used, not here
+            continue
+        for cid, c in cfg["cities"].items():
+            known.setdefault(cid, str(c.get("name") or cid))
+    out = {}
+    for k in profiles:
+        declared = catalogue.cities.get(k) or {}
+        out[k] = known.get(k) or str(declared.get("name") or k.replace("-", " ").title())
+    return out
 
 
 def _profiles_of(net, rubric) -> dict:

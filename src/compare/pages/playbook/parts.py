@@ -214,17 +214,6 @@ def fig_dissimilarity(d: PlaybookData):
 
 def _city_results_row(d: PlaybookData, c: CityEntry) -> list[str]:
     r = c.results or {}
-    ds = r.get("dissimilarity_latest") or {}
-    ci = r.get("dissimilarity_interval") or {}
-    d_txt = (
-        "<br>".join(
-            f"{esc(gd.replace('_', ' '))}: <span class='nw'>{v:.3f}"
-            + (f" [{ci[gd][0]:.3f}, {ci[gd][1]:.3f}]" if gd in ci else "")
-            + "</span>"
-            for gd, v in ds.items()
-        )
-        or "–"
-    )
     desk = r.get("mean_rubric_score")
     used = ((d.comparison or {}).get("mean_rubric_score") or {}).get(c.id)
     consensus = c.self_assessment is not None and used is not None
@@ -236,10 +225,63 @@ def _city_results_row(d: PlaybookData, c: CityEntry) -> list[str]:
         _link(f"#{c.anchor}", c.name),
         esc(c.country),
         esc((r.get("periods") or ["–"])[-1]),
-        d_txt,
+        esc(_num((r.get("key_figures") or {}).get(f"population {(r.get('periods') or [''])[-1]}"))),
         esc(very_low),
         score,
     ]
+
+
+def _groups(d: PlaybookData) -> list[str]:
+    """Group definitions with a latest D in any city, in first-seen order."""
+    out: dict[str, None] = {}
+    for c in d.cities:
+        out.update(dict.fromkeys((c.results or {}).get("dissimilarity_latest") or {}))
+    return list(out)
+
+
+def _dissimilarity_table(d: PlaybookData) -> str:
+    """Cities x groups: latest D with its 95% interval below it."""
+    groups = _groups(d)
+    rows = []
+    for c in d.cities:
+        r = c.results or {}
+        ds, ci = r.get("dissimilarity_latest") or {}, r.get("dissimilarity_interval") or {}
+        cells = []
+        for gd in groups:
+            if gd not in ds:
+                cells.append("–")
+                continue
+            iv = f"<br><small class='nw'>{ci[gd][0]:.3f}–{ci[gd][1]:.3f}</small>" if gd in ci else ""
+            cells.append(f"{ds[gd]:.3f}{iv}")
+        rows.append([_link(f"#{c.anchor}", c.name), *cells])
+    return _table(["City", *[g.replace("_", " ") for g in groups]], rows)
+
+
+def _comparability(d: PlaybookData) -> str:
+    """Which groups can be compared across which cities (in words, from the data)."""
+    by_city = {c.name: set((c.results or {}).get("dissimilarity_latest") or {}) for c in d.cities if c.results}
+    if not by_city:
+        return ""
+    shared = set.intersection(*by_city.values())
+    if all(v == shared for v in by_city.values()):
+        return (
+            "<p>Every city publishes the same groups, so cities can be compared group by group; areas of "
+            "different sizes still change D (the multiscalar profiles in the city reports compare them at the "
+            "same distances).</p>"
+        )
+    kinds: dict[frozenset, list[str]] = {}
+    for name, g in by_city.items():
+        kinds.setdefault(frozenset(g), []).append(name)
+    parts = [
+        f"{', '.join(names)}: {', '.join(sorted(x.replace('_', ' ') for x in g)) or 'no group'}"
+        for g, names in kinds.items()
+    ]
+    common = ", ".join(sorted(x.replace("_", " ") for x in shared)) or "none"
+    return (
+        "<p>The cities publish different groups (" + esc("; ".join(parts)) + "). Groups shared by all: "
+        + esc(common) + ". Compare a city's groups with each other and over time, and cities only on a group "
+        "they share.</p>"
+    )
 
 
 def _dimension_table(d: PlaybookData, c: CityEntry) -> str:
@@ -329,30 +371,19 @@ def part_cities(d: PlaybookData) -> Part:
     """Part 2: a side-by-side table and figure, then one page per city."""
     rows = [_city_results_row(d, c) for c in d.cities]
     out = [
-        "<p>Latest index of dissimilarity D of each group the city publishes, with its 95% bootstrap "
-        "interval (multinomial resampling of the counts, 199 draws), and how many of the areas the "
-        "model covers are in the city's very-low-status class.</p>",
-        _table(
-            [
-                "City",
-                "Country",
-                "Latest period",
-                "D by group [95% interval]",
-                "Covered areas in very low status",
-                "Mean rubric score, desk review (0-4)",
-            ],
-            rows,
-        ),  # fmt: skip
+        _table(["City", "Country", "Latest period", "Residents", "Covered areas in very low status",
+                "Mean rubric score, desk review (0-4)"], rows),  # fmt: skip
+        "<p>Index of dissimilarity D of each group the city publishes, latest period, with its 95% "
+        "bootstrap interval (multinomial resampling of the counts, 199 draws). D is biased upwards on "
+        "small areas, so the interval can sit at or above the estimate; the city reports give the "
+        "bias-corrected D and the value expected under random allocation.</p>",
+        _dissimilarity_table(d),
     ]
     fig = fig_dissimilarity(d)
     if fig is not None:
         out.append(_figure(fig, "Segregation by city and group, latest period", "D, 0 to 1; bars: 95% interval",
                            d.source_line))  # fmt: skip
-    out.append(
-        "<p>Groups differ between countries (income classes and unemployment by postal code in Finland, "
-        "citizenship and migration background in Berlin): compare a city's groups with each other and over "
-        "time, and cities only on the same group.</p>"
-    )
+    out.append(_comparability(d))
     out += [_city_page(d, c) for c in d.cities]
     return Part("cities", "2. Where each city stands", "".join(out))
 
@@ -477,7 +508,8 @@ def part_transfers(d: PlaybookData) -> Part:
     rec = d.recommendations
     out = [
         "<p>For each city, the rubric criteria with its lowest scores are matched to practices of the catalogue "
-        "(data/practices) that address them and come from a city scoring at least 3 there. They are ranked by "
+        "(data/practices) that address them and come from a city scoring at least 3 there (any profiled city: "
+        "the catalogue is shared by all networks, and a city outside this network is marked). They are ranked by "
         "the score gap, the strength of the practice's evidence, and how alike the two cities' contexts are in "
         "the data (population and segregation of the groups both publish).</p>"
     ]

@@ -9,7 +9,7 @@ changes it writes version + 1 with "what changed since the last version":
 * an indicator that moved beyond the previous 95% interval (a move inside it is not a change),
 * a rubric score that changed, and evidence of a score that changed,
 * an action estimate that changed, an action that became (not) evaluable,
-* new or removed practices and transfers, and a transfer that reached a new stage.
+* new or removed practices, transfers and recommended transfers, and a transfer that reached a new stage.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def snapshot(d: PlaybookData) -> dict:
     >>> import tempfile; tmp_dir = tempfile.mkdtemp()
     >>> s = snapshot(collect_playbook_data({"id": "helsinki-berlin", "name": "H-B"}, tmp_dir))
     >>> sorted(s)
-    ['actions', 'evidence', 'indicators', 'practices', 'scores', 'transfers']
+    ['actions', 'evidence', 'indicators', 'practices', 'recommendations', 'scores', 'transfers']
     """
     indicators, actions = {}, {}
     for c in d.cities:
@@ -102,7 +102,11 @@ def snapshot(d: PlaybookData) -> dict:
             evidence[f"{cid}|{k}"] = _evidence_digest(s)
     practices = sorted(p.id for p in d.catalogue.practices)
     transfers = {f"{t.practice}|{t.origin}>{t.adopter}": t.stage_reached for t in d.catalogue.transfers}
+    recommended = sorted(
+        f"{r.city}|{r.practice} from {r.origin} for {r.criterion}" for r in d.recommendations.table.itertuples()
+    )
     return {
+        "recommendations": recommended,
         "indicators": indicators,
         "scores": scores,
         "evidence": evidence,
@@ -183,6 +187,13 @@ def diff_snapshots(
                 out.append(f"{city}: {act} is now evaluated ({na[k]['estimate']:+.3f})")
             elif "estimate" in oa[k]:
                 out.append(f"{city}: {act} is no longer evaluable: {na[k]['reason']}")
+    orec, nrec = set(old.get("recommendations", [])), set(new.get("recommendations", []))
+    for k in sorted(nrec - orec):
+        city, what = _who(k, names)
+        out.append(f"{city}: new recommended transfer: {what}")
+    for k in sorted(orec - nrec):
+        city, what = _who(k, names)
+        out.append(f"{city}: no longer recommended: {what}")
     op, np_ = set(old.get("practices", [])), set(new.get("practices", []))
     out += [f"new practice in the catalogue: {p}" for p in sorted(np_ - op)]
     out += [f"practice removed from the catalogue: {p}" for p in sorted(op - np_)]

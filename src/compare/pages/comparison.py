@@ -39,6 +39,7 @@ __all__ = [
     "transfers_table",
     "show_transfers",
     "data_sources",
+    "network_data_sources",
     "key_results",
     "write_results",
     "qca_scores",
@@ -553,29 +554,42 @@ def show_transfers(v: NetworkComparison):
     return show(t)
 
 
-def data_sources(v: NetworkComparison) -> pd.DataFrame:
-    """Open data sets of the network with publisher, licence and citation.
+def network_data_sources(net) -> pd.DataFrame:
+    """Open data sets a loaded network reads, with publisher, licence, its cities and the citation.
 
     Examples
     --------
-    >>> data_sources(v)["licence"].str.startswith("CC BY").all()  # doctest: +SKIP
+    >>> from compare.sources import load_network
+    >>> bool(network_data_sources(load_network("helsinki-berlin"))["licence"].str.startswith("CC BY").all())
     True
     """
     rows = []
-    for ds_id in dict.fromkeys(v.network.files["dataset"].dropna()):
-        ds = v.network.catalog[ds_id]
-        cities = sorted(set(v.network.files.loc[v.network.files["dataset"] == ds_id, "city"]))
+    files = net.files
+    for ds_id in dict.fromkeys(files["dataset"].dropna()):
+        ds = net.catalog[ds_id]
+        cities = sorted(set(files.loc[files["dataset"] == ds_id, "city"]))
         rows.append(
             {
                 "data set": ds_id,
                 "title": ds.title,
                 "publisher": ds.publisher,
                 "licence": ds.licence,
-                "cities": ", ".join(v.name(c) for c in cities),
+                "cities": ", ".join(net.cities[c].name for c in cities if c in net.cities),
                 "citation": ds.citation,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["data set", "title", "publisher", "licence", "cities", "citation"])
+
+
+def data_sources(v: NetworkComparison) -> pd.DataFrame:
+    """Open data sets of the network with publisher, licence and citation (:func:`network_data_sources`).
+
+    Examples
+    --------
+    >>> data_sources(v)["licence"].str.startswith("CC BY").all()  # doctest: +SKIP
+    True
+    """
+    return network_data_sources(v.network)
 
 
 def key_results(v: NetworkComparison) -> dict:

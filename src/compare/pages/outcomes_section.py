@@ -54,13 +54,7 @@ def fig_outcomes(a: CityAssessment):
     if t.empty:
         from IPython.display import HTML
 
-        why = (
-            "it has no governance profile"
-            if a.profile is None
-            else "the profile's covered areas are not areas of this data entry"
-            if not a.covered
-            else "no covered area has data"
-        )
+        why = _why_no_comparison(a)
         return HTML(f"<p>No covered-vs-rest comparison for {_html.escape(a.name)}: {why}.</p>")
     inds = list(dict.fromkeys(t["indicator"]))
     fig, axes = panel_grid(len(inds), ncols=3, panel_size=(4.2, 3.2))
@@ -78,6 +72,15 @@ def fig_outcomes(a: CityAssessment):
     return _finish_grid(fig, f"{a.name}: covered areas against the rest of the city", a.source_line)
 
 
+def _why_no_comparison(a: CityAssessment) -> str:
+    """Why a city has no covered-vs-rest comparison, in words."""
+    if a.profile is None:
+        return "it has no governance profile"
+    if not a.covered:
+        return "the profile's covered areas are not areas of this data entry"
+    return "no covered area has data"
+
+
 class OutcomesSection(Section):
     """Covered vs other areas over time (a descriptive comparison, not an effect estimate).
 
@@ -91,13 +94,7 @@ class OutcomesSection(Section):
     def empty(self) -> str:
         """The sentence shown instead of an empty table."""
         a = self.a
-        why = (
-            "it has no governance profile"
-            if a.profile is None
-            else "the profile's covered areas are not areas of this data entry"
-            if not a.covered
-            else "no covered area has data"
-        )
+        why = _why_no_comparison(a)
         return f"No covered-vs-rest comparison for {a.name}: {why}."
 
     def table(self) -> pd.DataFrame:

@@ -152,7 +152,7 @@ def collect_playbook_data(
     ['not run', 'not run', 'not run', 'not run']
     """
     from compare.governance import load_practices, load_rubric, recommend_transfers, score_matrix
-    from compare.pages.comparison import network_governance
+    from compare.pages.comparison import network_data_sources, network_governance
     from compare.sources import load_network, read_network_config
 
     out_dir = Path(out_dir)
@@ -219,7 +219,7 @@ def collect_playbook_data(
         similarity=similarity,
         recommendations=recs,
         comparison=comparison,
-        datasets=_datasets(net),
+        datasets=network_data_sources(net),
         group_labels={k: (g.label or k.replace("_", " ")) for k, g in net.group_definitions.items()},
         peer_names=names,
     )
@@ -260,22 +260,3 @@ def _self_assessment(city: str, profile, rubric, name: str):
 
     s = load_self_assessment(city, profile, rubric, name=name)
     return s if s.has_responses else None
-
-
-def _datasets(net) -> pd.DataFrame:
-    rows = []
-    files = net.files
-    for ds_id in dict.fromkeys(files["dataset"].dropna()):
-        ds = net.catalog[ds_id]
-        cities = sorted(set(files.loc[files["dataset"] == ds_id, "city"]))
-        rows.append(
-            {
-                "data set": ds_id,
-                "title": ds.title,
-                "publisher": ds.publisher,
-                "licence": ds.licence,
-                "cities": ", ".join(net.cities[c].name for c in cities if c in net.cities),
-                "citation": ds.citation,
-            }
-        )
-    return pd.DataFrame(rows, columns=["data set", "title", "publisher", "licence", "cities", "citation"])

@@ -242,3 +242,14 @@ def test_a_failed_city_is_marked_and_the_other_cities_keep_their_figures(out, tm
     assert "1 of 4 cities have no report in this run (Berlin)" in pb.html
     vantaa = pb.html[pb.html.index('id="city-vantaa"') :]
     assert "D low_income (2016)" in vantaa[: vantaa.index("</section>")]
+
+
+def test_a_lesson_is_never_stronger_than_its_design(page):
+    lessons = page[page.index('id="lessons"') : page.index('id="transfers"')]
+    # Berlin's QM estimates have diverging pre-trends: the lesson says it is not evidence of an effect
+    item = lessons[lessons.index("Boulevard Kastanienallee") :]
+    item = item[: item.index("</li>")]
+    assert "not evidence of an effect of the action" in item
+    # an interval that includes zero is read as no distinguishable effect, and links to its source
+    assert "no effect can be told apart from zero" in lessons
+    assert 'href="vantaa.html#6.-Effects-of-local-actions"' in lessons

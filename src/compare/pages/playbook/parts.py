@@ -399,6 +399,12 @@ def _effect_sentence(e: dict) -> str:
             + ("rose" if e["estimate"] > 0 else "fell")
             + " in the target areas relative to the comparison areas"
         )
+        if any(str(c).startswith("Pre-trends differ") for c in e.get("caveats") or []):
+            # never stronger than the evidence: diverging pre-trends undo the design's assumption
+            verdict += (
+                ", but target and comparison areas already moved differently before the start, "
+                "so this is not evidence of an effect of the action"
+            )
     return (
         f"{e['estimate']:+.2f} percentage points [{lo:+.2f}, {hi:+.2f}] on the share '{e['outcome']}' "
         f"({e['method']}, {e['n_target_areas']} target and {e['n_comparison_areas']} comparison areas, "

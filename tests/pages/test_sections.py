@@ -111,3 +111,14 @@ def test_the_action_table_baseline_is_the_pooled_share_before_the_start():
     assert row["target"] == "not declared in the profile"
     # an action that starts before the data has no baseline, and says so
     assert t.loc["tempo-orchestras", "baseline_period"].startswith("none before the start (2009-H2)")
+
+
+def test_the_action_tables_latest_value_stays_on_the_baselines_boundaries(berlin):
+    from compare.pages.action_plan_section import action_plan_table
+
+    t = action_plan_table(berlin)
+    vintage = berlin._city_pop.drop_duplicates("period").set_index("period")["vintage"]
+    for r in t.itertuples():
+        if r.baseline_period in vintage.index:
+            assert vintage[r.latest_period] == vintage[r.baseline_period], r.action_id
+            assert r.latest_target_areas == r.latest_target_areas  # not NaN: the targets have counts there

@@ -41,6 +41,22 @@ ACTION_PLAN_COLUMNS = [
 ]
 
 
+_LABELS = {
+    "action": "Action",
+    "target_areas": "Target areas",
+    "outcome": "Outcome (group definition)",
+    "baseline_period": "Baseline period",
+    "baseline_target_areas": "Baseline, target areas (%)",
+    "baseline_city": "Baseline, city (%)",
+    "latest_period": "Latest period",
+    "latest_target_areas": "Latest, target areas (%)",
+    "latest_city": "Latest, city (%)",
+    "target": "Target",
+    "responsible": "Responsible partner",
+    "evaluation": "Evaluation",
+}
+
+
 def _share(tab: pd.DataFrame, period: str, ids) -> float:
     """``100 * sum(group) / sum(total)`` over areas ``ids`` (all when ``None``) in ``period``."""
     t = tab[tab["period"] == period]
@@ -113,12 +129,15 @@ def action_plan_table(a: CityData) -> pd.DataFrame:
         if outcome in by_name and targets:
             tab = group_table(pop, by_name[outcome]).reset_index()
             start_year = int(str(act.start_period)[:4]) if act.start_period else None
-            # periods whose areas include the targets (boundary vintages differ: Berlin's LOR 2006/2021)
-            has = tab[tab["area_id"].isin(set(targets))]
+            # periods in which the target areas have counts; the latest value is on the baseline's
+            # boundary vintage (Berlin's LOR 2006 and 2021 reuse ids for other areas)
+            has = tab[tab["area_id"].isin(set(targets))].dropna(subset=["group", "total"])
             periods = sorted(has["period"].unique()) or sorted(tab["period"].unique())
+            vintage = pop.drop_duplicates("period").set_index("period")["vintage"].to_dict()
             before = [q for q in periods if start_year is not None and int(q[:4]) < start_year]
             base = before[-1] if before else None
-            latest = periods[-1] if periods else None
+            same = [q for q in periods if base is None or vintage.get(q) == vintage.get(base)]
+            latest = same[-1] if same else None
             row.update(
                 baseline_period=base or f"none before the start ({act.start_period}); data from {periods[0]}",
                 baseline_target_areas=_share(tab, base, targets) if base else np.nan,
@@ -156,5 +175,8 @@ class ActionPlanSection(Section):
         return action_plan_table(self.a)
 
     def parts(self) -> list:
-        """Displayables of the section, in order."""
-        return [self.table()]
+        """Displayables of the section, in order (the table with readable headers, shares in %)."""
+        t = self.table()
+        if t.empty:
+            return [t]
+        return [t.drop(columns=["action_id"]).rename(columns=_LABELS)]

@@ -32,6 +32,7 @@ from compare.pages._common import (
     html_of,
 )
 from compare.pages._display import _close, show
+from compare.pages.action_plan_section import ActionPlanSection, action_plan_table
 from compare.pages.city import CityAssessment, CityData, load_city, network_profiles
 from compare.pages.effects_section import (
     EffectsSection,
@@ -61,6 +62,8 @@ from compare.pages.sources_section import (
 )
 
 __all__ = [
+    "ActionPlanSection",
+    "action_plan_table",
     "TREND_INDICES",
     "FAVOURABLE_GROUPS",
     "INDEX_LABELS",

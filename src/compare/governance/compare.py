@@ -10,8 +10,6 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.hierarchy import cophenet, fcluster, linkage
-from scipy.spatial.distance import squareform
 
 from compare.errors import ConfigError
 from compare.governance.profile import Profile
@@ -485,6 +483,9 @@ class ModelSimilarity:
                 "some pairs of cities share no assessed criterion; cannot cluster",
                 key="scores",
             )
+        from scipy.cluster.hierarchy import cophenet, fcluster, linkage  # scipy only when clustering
+        from scipy.spatial.distance import squareform
+
         condensed = squareform(dist.to_numpy(), checks=False)
         z = linkage(condensed, method=self.method)
         labels = fcluster(z, t=self.n_clusters, criterion="maxclust")

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from compare.errors import DataError
+from compare.files import check_csv_rows
 from compare.model import ImportReport, check_counts, check_geometries, check_unique, closest_columns
 
 __all__ = [
@@ -149,7 +150,7 @@ def _read_csv(path: Path, encoding: str, sep: str | None) -> pd.DataFrame:
             sep = csv.Sniffer().sniff(first, delimiters=",;\t|").delimiter
         except csv.Error:
             sep = ","
-    _check_row_lengths(path, text, sep)
+    check_csv_rows(text, sep, file=path)
     try:
         return pd.read_csv(
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False, engine="c"
@@ -163,34 +164,6 @@ def _read_csv(path: Path, encoding: str, sep: str | None) -> pd.DataFrame:
                 row=int(m.group(2)),
             ) from None
         raise DataError(f"cannot parse the CSV ({exc})", file=path) from None
-
-
-def _check_row_lengths(path: Path, text: str, sep: str) -> None:
-    """Refuse a row with more or fewer fields than the header.
-
-    pandas alone would not: a short row is padded with missing cells (read as suppressed counts),
-    and when every data row has one field more than the header, the first column silently becomes
-    the index and every value shifts one column to the left.
-    """
-    import csv
-    import io
-
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        return
-    n = len(header)
-    try:
-        for fields in reader:
-            if fields and len(fields) != n and any(f.strip() for f in fields):
-                raise DataError(
-                    f"row has {len(fields)} fields; expected {n} as in the header (separator {sep!r})",
-                    file=path,
-                    row=reader.line_num,
-                )
-    except csv.Error as exc:
-        raise DataError(f"cannot parse the CSV ({exc})", file=path, row=reader.line_num) from None
 
 
 def _require(frame, columns: Sequence[str], path, what: str) -> None:

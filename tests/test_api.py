@@ -39,6 +39,7 @@ ROOMS = {
     "compare.reports": GEO + PLOT + SCI + PIPE + TABLES,
     "compare.reports._worker": GEO + PLOT + SCI + ("dask", "distributed") + TABLES,
     "compare.cli": GEO + PLOT + SCI + PIPE + TABLES,
+    "compare.summary": GEO + PLOT + SCI + PIPE + TABLES,
 }
 
 

@@ -84,6 +84,7 @@ _EXPORTS = {
     "necessity": "compare.qca",
     "qca_from_workbench": "compare.qca",
     "collect_provenance": "compare.provenance",
+    "Summary": "compare.summary",
 }
 
 #: rooms reachable as attributes without an explicit import (``compare.indicators.dissimilarity``)
@@ -100,12 +101,14 @@ _SUBMODULES = (
     "pages",
     "reports",
     "provenance",
+    "summary",
     "synthetic",
     "cli",
 )
 
 __getattr__, __dir__, _ = attach(__name__, _EXPORTS, _SUBMODULES)
 __all__ = [
+    "Summary",
     "Catalog",
     "ChecksumError",
     "City",
@@ -242,3 +245,4 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, eagerly, for type checke
     from compare.sources.catalog import Catalog, fetch, load_catalog
     from compare.sources.generic import read_table
     from compare.sources.network import City, Network, load_network, read_network_config
+    from compare.summary import Summary

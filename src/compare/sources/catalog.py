@@ -75,6 +75,18 @@ class Catalog:
     datasets: dict[str, Dataset]
     source: Path | None = None
 
+    def __repr__(self) -> str:
+        """Short: ``<Catalog catalog.yml: 12 data sets, 291 files>``.
+
+        Examples
+        --------
+        >>> load_catalog()  # doctest: +ELLIPSIS
+        <Catalog catalog.yml: ... data sets, ... files>
+        """
+        where = f" {self.source.name}" if self.source is not None else ""
+        n_files = sum(len(d.files) for d in self.datasets.values())
+        return f"<Catalog{where}: {len(self.datasets)} data sets, {n_files} files>"
+
     def __getitem__(self, dataset_id: str) -> Dataset:
         try:
             return self.datasets[dataset_id]

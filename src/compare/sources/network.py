@@ -102,6 +102,14 @@ class Network:
     catalog: Catalog
     min_population: float = 0.0
 
+    def __repr__(self) -> str:
+        """Short: ``<Network helsinki-berlin: 4 cities, 26 periods, 614 areas>``."""
+        n_periods = self.population["period"].nunique() if "period" in self.population else 0
+        return (
+            f"<Network {self.name}: {len(self.cities)} cit{'y' if len(self.cities) == 1 else 'ies'}, "
+            f"{n_periods} period{'' if n_periods == 1 else 's'}, {len(self.areas)} areas>"
+        )
+
     @property
     def lead_city(self) -> str | None:
         """Id of the network's lead city, if declared."""

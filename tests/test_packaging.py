@@ -152,3 +152,9 @@ def test_import_compare_is_light():
 def test_raw_data_and_reports_are_not_tracked():
     ignore = (ROOT / ".gitignore").read_text()
     assert "data/raw/" in ignore and "reports/*" in ignore
+
+
+def test_the_suite_runs_the_docstring_examples():
+    opts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert "--doctest-modules" in opts["addopts"].split() and "src/compare" in opts["testpaths"]
+    assert (ROOT / "src" / "conftest.py").is_file()  # the doctest fixtures (raw, project, tmp)

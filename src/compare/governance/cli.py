@@ -19,7 +19,8 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
     Examples
     --------
     >>> from compare.cli import main
-    >>> main(["assess", "questionnaire", "vantaa", "-o", "/tmp/vantaa.html"])  # doctest: +SKIP
+    >>> main(["assess", "questionnaire", "vantaa", "-o", str(tmp / "vantaa.html")])
+    questionnaire of Vantaa (14 questions, rubric area-governance-v1 ...): .../vantaa.html
     0
     """
     from pathlib import Path

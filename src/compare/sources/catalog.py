@@ -365,9 +365,11 @@ def fetch(
 
     Examples
     --------
-    >>> res = fetch(["reference-mpdta"])  # doctest: +SKIP
-    >>> res.summary()  # doctest: +SKIP
+    >>> res = fetch(["reference-mpdta"], dest=tmp, download=False)   # tmp: an empty folder
+    >>> res.summary()
     '1 copied from mirror, 0 downloaded, 0 already present and verified'
+    >>> fetch(["reference-mpdta"], dest=tmp, download=False).summary()   # idempotent
+    '0 copied from mirror, 0 downloaded, 1 already present and verified'
     """
     catalog = catalog or load_catalog()
     dest = Path(dest) if dest is not None else raw_dir()

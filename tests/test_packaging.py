@@ -158,3 +158,21 @@ def test_the_suite_runs_the_docstring_examples():
     opts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
     assert "--doctest-modules" in opts["addopts"].split() and "src/compare" in opts["testpaths"]
     assert (ROOT / "src" / "conftest.py").is_file()  # the doctest fixtures (raw, project, tmp)
+
+
+def test_the_readme_figure_to_reproduce_is_the_one_the_library_computes():
+    """The README's 'Reproduce one figure exactly' gives Vantaa's D of unemployment (2016)."""
+    import warnings
+
+    import compare
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Reproduce one figure exactly", 1)[1].split("\n## ", 1)[0]
+    stated = float(re.search(r"# (0\.\d+) \.\.\. True", section).group(1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = compare.load_network("helsinki-berlin", cities=["vantaa"])
+    panel = compare.compute_panel(net.population, net.group_definitions, net.areas)
+    row = panel.query("index == 'dissimilarity' and group_definition == 'unemployment' and period == '2016'")
+    assert float(row["value"].iloc[0]) == stated
+    assert "reports run helsinki-berlin --cities vantaa" in section and "vantaa.results.json" in section

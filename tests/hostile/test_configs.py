@@ -75,7 +75,8 @@ def test_malformed_network_file_is_refused_naming_the_key(own_city, cli, cfg, pa
 
 
 def test_unknown_network_name_lists_the_shipped_ones(cli):
-    assert_refused(cli("data", "validate", "helsinki-berlni"), r"helsinki-berlni", r"helsinki-berlin")
+    assert_refused(cli("data", "validate", "helsinki-berlni"),
+                   r"helsinki-berlni\.yml: unknown network 'helsinki-berlni'; known networks: \[.*'helsinki-berlin'")
 
 
 # ---- governance profile, rubric, practices ---------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Files under ``reports/``: strict slugs and atomic writes.
+"""Files: strict slugs, atomic writes, output paths checked before any computation, CSV rows checked.
 
 A slug is the only way a city id or name becomes a file name under ``reports/``.
 """
@@ -11,9 +11,16 @@ import unicodedata
 import uuid
 from pathlib import Path
 
-from compare.errors import ConfigError
+from compare.errors import ConfigError, DataError
 
-__all__ = ["slugify", "safe_join", "atomic_write_text", "atomic_write_bytes"]
+__all__ = [
+    "slugify",
+    "safe_join",
+    "atomic_write_text",
+    "atomic_write_bytes",
+    "check_output_path",
+    "check_csv_rows",
+]
 
 _ALLOWED = re.compile(r"[^a-z0-9]+")
 _MAX_LEN = 64
@@ -140,3 +147,119 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def check_output_path(path: str | Path, *, option: str = "-o/--output", folder: bool = False) -> Path:
+    """Refuse an output path that cannot be written, before anything is computed.
+
+    A typo in a folder name must not create a new folder tree, and a read-only folder must not be
+    found out after a long computation: the folder that will hold the output must exist, be a
+    folder and accept a new file (tried with a temporary file, which is removed again; this also
+    catches read-only file systems, where permission bits say nothing for root).
+
+    Parameters
+    ----------
+    path : str or Path
+        The output file (or, with ``folder=True``, the output folder, which may be created if its
+        parent exists).
+    option : str, optional
+        The option or key that gave the path, named in the error.
+    folder : bool, optional
+        ``path`` is a folder rather than a file.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ConfigError
+        Naming the option, the path and what to do.
+
+    Examples
+    --------
+    >>> check_output_path("/no/such/folder/out.csv")
+    Traceback (most recent call last):
+    ...
+    compare.errors.ConfigError: -o/--output: the folder /no/such/folder does not exist; ...
+    """
+    import tempfile
+
+    p = Path(path)
+    if folder:
+        if p.exists() and not p.is_dir():
+            raise ConfigError(f"{p} is a file; expected a folder for the output", key=option)
+        where = p if p.is_dir() else p.parent
+    else:
+        if p.is_dir():
+            raise ConfigError(f"{p} is a folder; expected the name of the output file", key=option)
+        where = p.parent
+    where = where if str(where) else Path(".")
+    if not where.exists():
+        raise ConfigError(
+            f"the folder {where} does not exist; create it first or give another path (nothing was computed)",
+            key=option,
+        )
+    if not where.is_dir():
+        raise ConfigError(f"{where} is not a folder; expected a folder to write {p.name} into", key=option)
+    try:
+        fd, probe = tempfile.mkstemp(dir=where, prefix=".compare-write-test-")
+    except OSError as exc:
+        raise ConfigError(
+            f"the folder {where} is not writable ({exc.strerror}); give a folder you can write to "
+            "(nothing was computed)",
+            key=option,
+        ) from None
+    os.close(fd)
+    os.unlink(probe)
+    return p
+
+
+def check_csv_rows(text: str, sep: str = ",", *, file=None) -> None:
+    """Refuse a CSV row with more or fewer fields than the header.
+
+    pandas alone would not: a short row is padded with missing cells (read as suppressed counts or
+    unanswered questions), and when every data row has one field more than the header, the first
+    column silently becomes the index and every value shifts one column to the left.
+
+    Parameters
+    ----------
+    text : str
+        The decoded CSV text.
+    sep : str, optional
+        Field separator.
+    file : str or Path, optional
+        Named in the error.
+
+    Raises
+    ------
+    DataError
+        Naming the file and the (1-based) line of the first ragged row.
+
+    Examples
+    --------
+    >>> check_csv_rows("a,b\\n1,2\\n")
+    >>> check_csv_rows("a,b\\n1,2\\n3\\n", file="t.csv")
+    Traceback (most recent call last):
+    ...
+    compare.errors.DataError: t.csv, row 3: row has 1 fields; expected 2 as in the header (separator ',')
+    """
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return
+    n = len(header)
+    try:
+        for fields in reader:
+            if fields and len(fields) != n and any(f.strip() for f in fields):
+                raise DataError(
+                    f"row has {len(fields)} fields; expected {n} as in the header (separator {sep!r})",
+                    file=file,
+                    row=reader.line_num,
+                )
+    except csv.Error as exc:
+        raise DataError(f"cannot parse the CSV ({exc})", file=file, row=reader.line_num) from None

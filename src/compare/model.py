@@ -38,6 +38,8 @@ __all__ = [
     "DEFAULT_GROUP_DEFINITIONS",
     "GRID_EMPLOYMENT_CAVEAT",
     "validate_areas",
+    "check_geometries",
+    "AREA_GEOMETRY_TYPES",
     "validate_population",
     "check_group_definitions",
     "population_wide",
@@ -290,6 +292,73 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str | 
     require_columns(frame, columns, source=source)
 
 
+#: geometry types an area may have
+AREA_GEOMETRY_TYPES = ("Polygon", "MultiPolygon")
+
+
+def check_geometries(geometry, ids, *, source=None) -> None:
+    """The one check of area geometries: present, not empty, a (multi)polygon, valid.
+
+    Parameters
+    ----------
+    geometry : geopandas.GeoSeries
+    ids : sequence
+        Area id of each geometry (named in errors).
+    source : str or Path, optional
+        File named in errors.
+
+    Raises
+    ------
+    DataError
+        Naming the file and the first offending area: a point or a line has no area, so every
+        share, density and contiguity weight computed from it would be wrong.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point, box
+    >>> check_geometries(gpd.GeoSeries([box(0, 0, 1, 1)]), ["A"])
+    >>> check_geometries(gpd.GeoSeries([box(0, 0, 1, 1), Point(0, 0)]), ["A", "B"], source="a.gpkg")
+    Traceback (most recent call last):
+    ...
+    compare.errors.DataError: a.gpkg, row B, column geometry: geometry is a Point; expected a Polygon ...
+    """
+    import numpy as np
+
+    ids = list(ids)
+    geom = geometry.reset_index(drop=True)
+    bad = geom.isna() | geom.is_empty
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(
+            "empty or missing geometry; expected a polygon", file=source, row=ids[i], column="geometry"
+        )
+    kind = geom.geom_type
+    wrong = ~kind.isin(AREA_GEOMETRY_TYPES)
+    if wrong.any():
+        i = int(np.flatnonzero(wrong.to_numpy())[0])
+        others = sorted(set(kind[wrong]))
+        raise DataError(
+            f"geometry is a {kind.iloc[i]}; expected a Polygon or MultiPolygon for every area "
+            f"({int(wrong.sum())} area(s) are {', '.join(others)}; points and lines have no area)",
+            file=source,
+            row=ids[i],
+            column="geometry",
+        )
+    invalid = ~geom.is_valid
+    if invalid.any():
+        i = int(np.flatnonzero(invalid.to_numpy())[0])
+        from shapely.validation import explain_validity
+
+        raise DataError(
+            f"invalid geometry ({explain_validity(geom.iloc[i])}); expected a valid polygon "
+            "(repair it with shapely.make_valid)",
+            file=source,
+            row=ids[i],
+            column="geometry",
+        )
+
+
 def validate_areas(areas, source: str | None = None):
     """Check an ``areas`` GeoDataFrame and return it unchanged.
 
@@ -341,28 +410,7 @@ def validate_areas(areas, source: str | None = None):
             row=first["area_id"],
             column="area_id",
         )
-    geom = areas.geometry
-    bad = geom.isna() | geom.is_empty
-    if bad.any():
-        row = areas.loc[bad].iloc[0]
-        raise DataError(
-            "empty or missing geometry; expected a polygon",
-            file=source,
-            row=row["area_id"],
-            column="geometry",
-        )
-    invalid = ~geom.is_valid
-    if invalid.any():
-        row = areas.loc[invalid].iloc[0]
-        from shapely.validation import explain_validity
-
-        raise DataError(
-            f"invalid geometry ({explain_validity(row.geometry)}); expected a valid polygon "
-            "(repair it with shapely.make_valid)",
-            file=source,
-            row=row["area_id"],
-            column="geometry",
-        )
+    check_geometries(areas.geometry, areas["area_id"], source=source)
     return areas
 
 

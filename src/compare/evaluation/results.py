@@ -15,6 +15,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from compare.evaluation._common import EvaluationWarning
+from compare.summary import Summary
 
 __all__ = [
     "EvaluationWarning",
@@ -113,28 +114,27 @@ class EvaluationResult:
     def _extra_sections(self) -> list[str]:
         return []
 
-    def summary(self) -> str:
-        """Plain-text summary: headline effect, parameter table, further tables, caveats."""
+    def summary(self) -> Summary:
+        """Summary: headline effect, parameter table, further tables, caveats (as notes).
+
+        Prints as text (``print(res.summary())``) and displays as HTML in Jupyter.
+        """
         lo, hi = self.conf_int
-        lines = [
-            f"{self._title()}",
-            "=" * 78,
-            f"Estimate (ATT): {_fmt(self.estimate)}   SE: {_fmt(self.std_error)}   "
-            f"{100 * (1 - self.alpha):.0f}% CI: [{_fmt(lo)}, {_fmt(hi)}]   "
-            f"p: {_fmt(self.p_value, 3)}",
-            f"Observations: {self.n_obs}   "
-            + "   ".join(f"{k}: {v}" for k, v in self.info.items() if np.isscalar(v)),
-            "-" * 78,
-            self.params.to_string(index=False, float_format=lambda v: f"{v:.4f}"),
-        ]
-        for section in self._extra_sections():
-            lines += ["-" * 78, section]
-        if self.caveats:
-            lines += ["-" * 78, "Caveats:"] + [f"- {c}" for c in self.caveats]
-        return "\n".join(lines)
+        info = [
+            ("Estimate (ATT)", _fmt(self.estimate)),
+            ("SE", _fmt(self.std_error)),
+            (f"{100 * (1 - self.alpha):.0f}% CI", f"[{_fmt(lo)}, {_fmt(hi)}]"),
+            ("p", _fmt(self.p_value, 3)),
+            ("Observations", self.n_obs),
+        ] + [(str(k), v) for k, v in self.info.items() if np.isscalar(v)]
+        tables = [("Parameters", self.params)] + [("", s) for s in self._extra_sections()]
+        return Summary(self._title(), tables, [f"Caveat: {c}" for c in self.caveats], info=info)
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
     def __str__(self) -> str:
-        return self.summary()
+        return self.summary().as_text()
 
     def __repr__(self) -> str:
         return (

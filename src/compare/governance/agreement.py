@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from compare.errors import ConfigError, DataError
-from compare.governance._summary import Summary
+from compare.summary import Summary
 
 __all__ = ["LEVELS", "AgreementResult", "agreement", "reliability_matrix"]
 
@@ -198,7 +198,10 @@ class AgreementResult:
             f"{round(100 * self.ci_level)}% interval: percentile bootstrap over units "
             f"({self.n_boot} resamples in which alpha is defined)."
         )
-        return Summary(f"Krippendorff's alpha ({self.level})", [("", t)], notes)
+        return Summary(f"Krippendorff's alpha ({self.level})", [("", t)], notes, float_format="{:.3f}")
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
     def __repr__(self) -> str:
         lo, hi = self.conf_int

@@ -19,12 +19,14 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
     Examples
     --------
     >>> from compare.cli import main
-    >>> main(["assess", "questionnaire", "vantaa", "-o", "/tmp/vantaa.html"])  # doctest: +SKIP
+    >>> main(["assess", "questionnaire", "vantaa", "-o", str(tmp / "vantaa.html")])
+    questionnaire of Vantaa (14 questions, rubric area-governance-v1 ...): .../vantaa.html
     0
     """
     from pathlib import Path
 
     from compare.errors import ConfigError
+    from compare.files import check_output_path
     from compare.governance.questionnaire import questionnaire, write_questionnaire
     from compare.governance.responses import known_cities
 
@@ -36,6 +38,7 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
     fmt = args.format or (out.suffix.lstrip(".").lower() or "xlsx")
     if not out.suffix:
         out = out.with_suffix("." + fmt)
+    check_output_path(out)
     q = questionnaire(args.city, args.rubric, city_name=name)
     write_questionnaire(q, out, fmt)
     print(
@@ -68,8 +71,11 @@ def _city_name(city: str) -> str:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import filled forms into ``data/self-assessment``; return 1 when a file was invalid."""
+    from compare.files import check_output_path
     from compare.governance.responses import import_responses
 
+    if args.output is not None and not args.dry_run:
+        check_output_path(args.output, option="--output", folder=True)
     res = import_responses(
         args.files,
         args.round,

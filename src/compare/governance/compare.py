@@ -10,12 +10,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.hierarchy import cophenet, fcluster, linkage
-from scipy.spatial.distance import squareform
 
 from compare.errors import ConfigError
 from compare.governance.profile import Profile
 from compare.governance.rubric import Rubric
+from compare.summary import Summary
 
 __all__ = [
     "score_table",
@@ -411,22 +410,24 @@ class SimilarityResult:
                 )
         return pd.DataFrame(rows).sort_values("distance", kind="stable").reset_index(drop=True)
 
-    def summary(self) -> str:
-        """Plain-text summary: method, clusters (model types) and closest pairs."""
-        lines = [
+    def summary(self) -> Summary:
+        """Summary: method, clusters (model types), closest pairs (text with ``print``, HTML in Jupyter)."""
+        types = "\n".join(
+            f"type {k}: {', '.join(members.index)}" for k, members in self.clusters.groupby(self.clusters)
+        )
+        pairs = self.table().head(5)[["city_a", "city_b", "distance"]]
+        return Summary(
             f"Model similarity ({self.method} linkage on RMS score distance, 0-4 scale)",
-            f"cophenetic correlation: {self.cophenetic:.3f}",
-            f"{self.n_clusters} model types:",
-        ]
-        for k, members in self.clusters.groupby(self.clusters):
-            lines.append(f"  type {k}: {', '.join(members.index)}")
-        lines.append("closest pairs:")
-        for r in self.table().head(5).itertuples(index=False):
-            lines.append(f"  {r.city_a} - {r.city_b}: {r.distance:.2f}")
-        return "\n".join(lines)
+            [(f"{self.n_clusters} model types", types), ("Closest pairs", pairs)],
+            info=[("cophenetic correlation", f"{self.cophenetic:.3f}")],
+            float_format="{:.2f}",
+        )
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
     def __repr__(self) -> str:
-        return self.summary()
+        return self.summary().as_text()
 
 
 class ModelSimilarity:
@@ -485,6 +486,9 @@ class ModelSimilarity:
                 "some pairs of cities share no assessed criterion; cannot cluster",
                 key="scores",
             )
+        from scipy.cluster.hierarchy import cophenet, fcluster, linkage  # scipy only when clustering
+        from scipy.spatial.distance import squareform
+
         condensed = squareform(dist.to_numpy(), checks=False)
         z = linkage(condensed, method=self.method)
         labels = fcluster(z, t=self.n_clusters, criterion="maxclust")

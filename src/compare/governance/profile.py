@@ -210,6 +210,23 @@ class Profile:
     assessment: Assessment | None = None
     programmes: tuple[str, ...] = ()
 
+    def __repr__(self) -> str:
+        """Short: ``<Profile vantaa: 4 covered areas, 5 actions, 14 scores (area-governance-v1)>``.
+
+        Examples
+        --------
+        >>> from compare.governance._io import find_data_dir
+        >>> load_profile(find_data_dir() / "governance" / "vantaa.yml")  # doctest: +ELLIPSIS
+        <Profile vantaa: ... covered areas, ... actions, ... scores (area-governance-v1)>
+        """
+        scores = (
+            f", {len(self.assessment.scores)} scores ({self.assessment.rubric})"
+            if self.assessment is not None
+            else ", not assessed"
+        )
+        n_areas, n_actions = len(self.covered_areas), len(self.actions)
+        return f"<Profile {self.city}: {n_areas} covered areas, {n_actions} actions{scores}>"
+
     # -- convenience ------------------------------------------------------------------
     @property
     def area_ids(self) -> tuple[str, ...]:

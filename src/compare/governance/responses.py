@@ -485,12 +485,35 @@ def write_responses(table: pd.DataFrame, directory=None, *, replace: bool = Fals
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    t = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    import io
+
+    from compare.files import check_csv_rows
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"not UTF-8 text (byte {exc.start}); expected a CSV saved as UTF-8", file=path
+        ) from None
+    check_csv_rows(text, ",", file=path)  # pandas would pad a short row with missing answers
+    t = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     missing = [c for c in RESPONSE_COLUMNS if c not in t.columns]
     if missing:
         raise DataError(f"stored responses lack columns {missing}; expected {RESPONSE_COLUMNS}", file=path)
     t = t[RESPONSE_COLUMNS].copy()
-    t["score"] = pd.to_numeric(t["score"].replace("", np.nan), errors="coerce")
+    raw = t["score"].str.strip()
+    score = pd.to_numeric(raw.replace("", np.nan), errors="coerce")
+    bad = score.isna() & raw.ne("")
+    if bad.any():  # a score that is not a number is an error, never an unanswered question
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(
+            f"score {raw.iloc[i]!r} is not a number; expected a level of the maturity scale, or empty "
+            "with dont_know=True",
+            file=path,
+            row=i + 2,
+            column="score",
+        )
+    t["score"] = score
     for c in ("dont_know", "example"):
         t[c] = t[c].str.lower().isin(["true", "1"])
     return t

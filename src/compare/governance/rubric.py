@@ -92,6 +92,16 @@ class Rubric:
         """All criteria in rubric order."""
         return tuple(c for d in self.dimensions for c in d.criteria)
 
+    def __repr__(self) -> str:
+        """Short: ``<Rubric area-governance-v1 1.1: 5 dimensions, 14 criteria, scale 0-4>``."""
+        levels = sorted(self.scale)
+        scale = f", scale {levels[0]}-{levels[-1]}" if levels else ""
+        version = f" {self.version.split()[0]}" if self.version else ""
+        return (
+            f"<Rubric {self.id}{version}: {len(self.dimensions)} dimensions, "
+            f"{len(self.criterion_ids)} criteria{scale}>"
+        )
+
     @property
     def criterion_ids(self) -> tuple[str, ...]:
         """Criterion ids in rubric order."""

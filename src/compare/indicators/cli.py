@@ -62,6 +62,12 @@ def register(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--min-areas", type=int, default=2, help="fewer usable areas -> undefined (default 2)")
     p.add_argument("--layer", default=None, help="layer of a multi-layer GeoPackage")
+    p.add_argument(
+        "--id",
+        default=None,
+        help="column with the area id (default: area_id where present); an id repeated within the "
+        "--by keys is refused, never counted twice",
+    )
     p.add_argument("-o", "--output", help="output CSV path (required unless --list)")
     p.set_defaults(func=run)
 
@@ -70,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     """Execute ``indices``: read, compute, write; return the exit code."""
     import geopandas as gpd
 
-    from compare.errors import ConfigError
+    from compare.errors import ConfigError, DataError
+    from compare.files import check_output_path
     from compare.indicators.panel import panel_from_wide
     from compare.indicators.spatial import parse_weights
     from compare.model import require_columns
@@ -90,9 +97,21 @@ def run(args: argparse.Namespace) -> int:
     for name, value, low in (("--n-boot", args.n_boot, 1), ("--min-areas", args.min_areas, 1)):
         if value < low:
             raise ConfigError(f"{name} must be at least {low}, got {value}", key=name)
+    check_output_path(args.output)
     t0 = time.perf_counter()
     parse_weights(args.weights)
     data = read_table(args.input, layer=args.layer)
+    if len(data) == 0:
+        raise DataError("no data rows (only a header); expected one row per area", file=args.input, row=2)
+    if args.id is not None and args.id != "area_id":
+        require_columns(data, [args.id], source=args.input, what="--id")
+        if "area_id" in data.columns:
+            raise ConfigError(
+                f"the file has both {args.id!r} and an 'area_id' column; give --id area_id or rename one",
+                file=args.input,
+                key="--id",
+            )
+        data = data.rename(columns={args.id: "area_id"})
     groups = [g.strip() for g in args.groups.split(",") if g.strip()] if args.groups else None
     if args.group is None and groups is None:
         raise ConfigError("give --group and --total, or --groups (or both)", key="--group")

@@ -34,6 +34,7 @@ import scipy.sparse as sp
 
 from compare.errors import ConfigError, DataError
 from compare.indicators._core import Stacked, stack
+from compare.summary import Summary
 
 __all__ = [
     "bootstrap_replicates",
@@ -221,14 +222,29 @@ class DifferenceResult:
     level: float
     method: str
 
-    def summary(self) -> str:
-        """Text summary of the test."""
-        return (
-            f"{self.index}: A = {self.value_a:.4f}, B = {self.value_b:.4f}, "
-            f"B - A = {self.difference:+.4f} ({self.level:.0%} CI {self.ci_low:+.4f} to "
-            f"{self.ci_high:+.4f}), bootstrap p = {self.p_value:.4f} "
-            f"({self.n_boot} {self.method} replicates)"
+    def summary(self) -> Summary:
+        """Summary of the test (text with ``print``, HTML in Jupyter).
+
+        Examples
+        --------
+        >>> r = DifferenceResult("dissimilarity", 0.2, 0.3, 0.1, 0.02, 0.18, 0.01, 199, 0.95, "multinomial")
+        >>> print(r.summary().as_text().splitlines()[2])
+        A: 0.2000   B: 0.3000   B - A: +0.1000   95% CI: +0.0200 to +0.1800   bootstrap p: 0.0100
+        """
+        return Summary(
+            f"Difference test: {self.index}",
+            info=[
+                ("A", self.value_a),
+                ("B", self.value_b),
+                ("B - A", f"{self.difference:+.4f}"),
+                (f"{self.level:.0%} CI", f"{self.ci_low:+.4f} to {self.ci_high:+.4f}"),
+                ("bootstrap p", self.p_value),
+            ],
+            notes=[f"{self.n_boot} {self.method} bootstrap replicates"],
         )
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy one-row table."""

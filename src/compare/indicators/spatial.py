@@ -26,6 +26,7 @@ from scipy import stats
 from compare.errors import ConfigError, DataError
 from compare.indicators._core import IndexSpec, Stacked, from_arrays, seg_sum
 from compare.indicators.twogroup import _dissimilarity
+from compare.summary import Summary
 
 __all__ = [
     "contiguity_weights",
@@ -198,17 +199,21 @@ class MoranResult:
     n: int
     permutations: int
 
-    def summary(self) -> str:
-        """One-paragraph text summary."""
-        sim = (
-            f", pseudo p = {self.p_sim:.4f} ({self.permutations} permutations)"
-            if (self.p_sim is not None)
-            else ""
-        )
-        return (
-            f"Moran's I = {self.I:.4f} (E[I] = {self.EI:.4f}, z = {self.z_norm:.2f}, "
-            f"p(normal) = {self.p_norm:.4g}{sim}; n = {self.n})"
-        )
+    def summary(self) -> Summary:
+        """Summary of the statistic (text with ``print``, HTML in Jupyter)."""
+        info = [
+            ("Moran's I", self.I),
+            ("E[I]", self.EI),
+            ("z", f"{self.z_norm:.2f}"),
+            ("p(normal)", f"{self.p_norm:.4g}"),
+            ("n", self.n),
+        ]
+        if self.p_sim is not None:
+            info.append((f"pseudo p ({self.permutations} permutations)", self.p_sim))
+        return Summary("Moran's I (global spatial autocorrelation)", info=info)
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy one-row table of the statistics."""

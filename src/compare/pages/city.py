@@ -319,7 +319,7 @@ def load_city(
     --------
     >>> a = load_city("helsinki-berlin", "vantaa")
     >>> a.map_period
-    '2017'
+    '2016'
     """
     import warnings
 

@@ -124,7 +124,8 @@ def render_index(
     >>> from types import SimpleNamespace
     >>> o = SimpleNamespace(name="vantaa", title="Vantaa", kind="city", status="ran", failed=False,
     ...                     error=None, meta={"model_type": "<zone>"}, previous_kept=False)
-    >>> page = render_index({"id": "n", "name": "N"}, [o], "/nonexistent")
+    >>> _ = (tmp / "vantaa.html").write_text("<html></html>")   # tmp: the network's report folder
+    >>> page = render_index({"id": "n", "name": "N"}, [o], tmp)
     >>> "&lt;zone&gt;" in page and 'href="vantaa.html"' in page
     True
     """

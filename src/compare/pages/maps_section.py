@@ -133,7 +133,7 @@ class MapsSection(Section):
     Examples
     --------
     >>> s = MapsSection(load_city("helsinki-berlin", "vantaa"))
-    >>> s.table()["status_class"].notna().all()
+    >>> bool(s.table()["status_class"].notna().all())
     True
     """
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from compare.errors import ConfigError, DataError
 from compare.qca.fit import _check_members, necessity_fit
+from compare.summary import Summary
 
 __all__ = ["NecessityResult", "necessity"]
 
@@ -44,8 +45,8 @@ class NecessityResult:
         """Conditions flagged as necessary."""
         return self.table.loc[self.table["necessary"], "condition"].tolist()
 
-    def summary(self) -> str:
-        """Readable table in the layout of R QCA's ``pof()``."""
+    def summary(self) -> Summary:
+        """Table in the layout of R QCA's ``pof()`` (text with ``print``, HTML in Jupyter)."""
         t = self.table.copy()
         for c in ["inclN", "RoN", "covN"]:
             t[c] = t[c].map(lambda v: "-" if pd.isna(v) else f"{v:.3f}")
@@ -53,10 +54,13 @@ class NecessityResult:
             f"Necessity for {self.outcome} (necessary: inclN >= {self.incl_cut:g} and "
             f"RoN >= {self.ron_cut:g})"
         )
-        return head + "\n" + t.to_string(index=False)
+        return Summary(head, [("", t)])
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
     def __repr__(self) -> str:
-        return self.summary()
+        return self.summary().as_text()
 
 
 def necessity(

@@ -33,6 +33,7 @@ from compare.qca.minimize import (
     sort_key,
 )
 from compare.qca.truthtable import TruthTable
+from compare.summary import Summary
 
 __all__ = ["QCASolution", "minimize", "parse_directional_expectations"]
 
@@ -179,36 +180,37 @@ class QCASolution:
         x = expression_membership(self.truth_table.data, self.models[model], self.conditions)
         return pd.Series(x, index=self.truth_table.data.index, name=self.formulas[model])
 
-    def summary(self) -> str:
-        """Readable report in the layout of R QCA's ``minimize(..., details = TRUE)``."""
+    def summary(self) -> Summary:
+        """Report in the layout of R QCA's ``minimize(..., details = TRUE)`` (text or HTML)."""
         tt = self.truth_table
         n1 = int(tt.positive()["n"].sum())
         n0 = int(tt.negative()["n"].sum())
         nc = int(tt.rows("C")["n"].sum())
-        lines = [
-            f"{self.kind.capitalize()} solution for {self.outcome} "
-            f"(conditions: {', '.join(self.conditions)})",
-            f"n OUT = 1/0/C: {n1}/{n0}/{nc}   Total: {len(tt.data)}",
-        ]
+        conditions = ", ".join(self.conditions)
+        s = Summary(
+            f"{self.kind.capitalize()} solution for {self.outcome} (conditions: {conditions})",
+            info=[("n OUT = 1/0/C", f"{n1}/{n0}/{nc}"), ("Total", len(tt.data))],
+        )
         if self.dir_exp:
             de = ", ".join(c if v == 1 else f"~{c}" for c, v in self.dir_exp.items())
-            lines.append(f"Directional expectations: {de}")
+            s.info.append(("Directional expectations", de))
         if not self.models:
-            lines.append("No positive rows: nothing to minimise.")
-            return "\n".join(lines)
-        lines.append("")
+            return s.add_note("No positive rows: nothing to minimise.")
+        models = []
         for j, f in enumerate(self.formulas, start=1):
             src = f" (from {self.source_models[j - 1]})" if self.source_models else ""
-            lines.append(f"M{j}: {f} -> {self.outcome}{src}")
+            models.append(f"M{j}: {f} -> {self.outcome}{src}")
         t = self.terms()
         show = t[["model", "term", "inclS", "PRI", "covS", "covU", "cases"]].copy()
         for c in ["inclS", "PRI", "covS", "covU"]:
             show[c] = show[c].map(lambda v: "-" if pd.isna(v) else f"{v:.3f}")
-        lines += ["", show.to_string(index=False)]
-        return "\n".join(lines)
+        return s.add_table("Models", "\n".join(models)).add_table("Terms", show)
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
     def __repr__(self) -> str:
-        return self.summary()
+        return self.summary().as_text()
 
 
 def _solve(on: list[Implicant], dc: list[Implicant], k: int) -> tuple[list, list]:

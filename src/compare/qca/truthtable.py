@@ -26,6 +26,7 @@ import pandas as pd
 
 from compare.errors import ConfigError, DataError
 from compare.qca.fit import _check_members
+from compare.summary import Summary
 
 __all__ = ["TruthTable", "truth_table", "row_membership"]
 
@@ -117,7 +118,7 @@ class TruthTable:
         r = self.rows(out)
         return [tuple(int(v) for v in row) for row in r[self.conditions].to_numpy()]
 
-    def summary(self, complete: bool = False) -> str:
+    def summary(self, complete: bool = False) -> Summary:
         """Printable truth table in the layout of R QCA's ``truthTable()``."""
         t = self.table if complete else self.observed()
         t = t.copy()
@@ -126,20 +127,28 @@ class TruthTable:
         n1 = int((self.table["OUT"] == "1").mul(self.table["n"]).sum())
         n0 = int((self.table["OUT"] == "0").mul(self.table["n"]).sum())
         nc = int((self.table["OUT"] == "C").mul(self.table["n"]).sum())
-        head = (
-            f"Truth table: outcome {self.outcome}, conditions {', '.join(self.conditions)}\n"
-            f"incl.cut = {self.incl_cut[0]:g} (C from {self.incl_cut[1]:g}), "
-            f"n.cut = {self.n_cut}, pri.cut = {self.pri_cut:g}\n"
-            f"cases OUT = 1/0/C: {n1}/{n0}/{nc}; remainders: {len(self.remainders())}; "
-            f"contradictory rows: {len(self.contradictions())}"
+        cols = self.conditions + ["OUT", "n", "incl", "PRI", "cases"]
+        s = Summary(
+            f"Truth table: outcome {self.outcome}, conditions {', '.join(self.conditions)}",
+            [("", t[cols])],
+            info=[
+                ("incl.cut", f"{self.incl_cut[0]:g} (C from {self.incl_cut[1]:g})"),
+                ("n.cut", self.n_cut),
+                ("pri.cut", f"{self.pri_cut:g}"),
+                ("cases OUT = 1/0/C", f"{n1}/{n0}/{nc}"),
+                ("remainders", len(self.remainders())),
+                ("contradictory rows", len(self.contradictions())),
+            ],
         )
         if self.dropped_cases:
-            head += f"\ncases at exactly 0.5 (in no row): {', '.join(map(str, self.dropped_cases))}"
-        cols = self.conditions + ["OUT", "n", "incl", "PRI", "cases"]
-        return head + "\n\n" + t[cols].to_string()
+            s.add_note(f"cases at exactly 0.5 (in no row): {', '.join(map(str, self.dropped_cases))}")
+        return s
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
     def __repr__(self) -> str:
-        return self.summary()
+        return self.summary().as_text()
 
 
 def truth_table(

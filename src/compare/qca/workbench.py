@@ -30,6 +30,7 @@ from compare.qca.calibrate import calibrate_direct
 from compare.qca.necessity import NecessityResult, necessity
 from compare.qca.solution import QCASolution, minimize
 from compare.qca.truthtable import TruthTable, truth_table
+from compare.summary import Summary
 
 __all__ = ["WorkbenchQCAResult", "qca_from_workbench", "minimum_cases", "RUBRIC_ANCHORS"]
 
@@ -99,19 +100,23 @@ class WorkbenchQCAResult:
             frames.append(t)
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
-    def summary(self) -> str:
-        """Readable report: message, truth table, solutions and necessity."""
-        parts = [self.message]
+    def summary(self) -> Summary:
+        """Report: message, truth table, solutions and necessity (text with ``print``, HTML in Jupyter)."""
+        s = Summary("QCA of the network's governance profiles", notes=[self.message])
         if len(self.excluded):
-            parts.append("Excluded cities:\n" + self.excluded.to_string(index=False))
+            s.add_table("Excluded cities", self.excluded)
         if self.ran:
-            parts.append(self.truth_table.summary())
-            parts += [s.summary() for s in self.solutions.values()]
-            parts.append(self.necessity.summary())
-        return "\n\n".join(parts)
+            s.add_table("", self.truth_table.summary())
+            for sol in self.solutions.values():
+                s.add_table("", sol.summary())
+            s.add_table("", self.necessity.summary())
+        return s
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
     def __repr__(self) -> str:
-        return self.summary()
+        return self.summary().as_text()
 
 
 def _tidy_scores(scores: pd.DataFrame) -> pd.DataFrame:

@@ -42,7 +42,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from compare.reports._startup import defer_iri_grammar
 
     defer_iri_grammar()  # this process reads notebooks; see compare.reports._startup
+    from compare.files import check_output_path
     from compare.reports.plan import run_network
+
+    if args.output is not None:  # refused before any notebook runs
+        check_output_path(args.output, option="--output", folder=True)
 
     summary = run_network(
         args.network,

@@ -38,7 +38,7 @@ def notebook_parameters(notebook: str | Path) -> dict[str, dict[str, Any]]:
 
     Examples
     --------
-    >>> notebook_parameters("notebooks/city_assessment.ipynb")["city"]["type"]  # doctest: +SKIP
+    >>> notebook_parameters(project / "notebooks/city_assessment.ipynb")["city"]["type"]
     <class 'str'>
     """
     import nbformat
@@ -103,7 +103,7 @@ def validate_parameters(notebook: str | Path, parameters: Mapping[str, Any]) -> 
 
     Examples
     --------
-    >>> validate_parameters("notebooks/city_assessment.ipynb", {"city": "vantaa"})  # doctest: +SKIP
+    >>> validate_parameters(project / "notebooks/city_assessment.ipynb", {"city": "vantaa"})
     {'network': 'helsinki-berlin', 'city': 'vantaa', ...}
     """
     declared = notebook_parameters(notebook)

@@ -119,8 +119,8 @@ def plan_network(
 
     Examples
     --------
-    >>> plan = plan_network("helsinki-berlin", cities=["vantaa"])  # doctest: +SKIP
-    >>> [j.name for j in plan.jobs]  # doctest: +SKIP
+    >>> plan = plan_network("helsinki-berlin", cities=["vantaa"], out_root=tmp)
+    >>> [j.name for j in plan.jobs]
     ['vantaa', 'network-comparison']
     """
     from compare.paths import data_dir, raw_dir, reports_dir

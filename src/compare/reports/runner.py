@@ -117,7 +117,7 @@ def run_jobs(
     Examples
     --------
     >>> summary = run_jobs(jobs, "reports/helsinki-berlin", n_jobs=2)  # doctest: +SKIP
-    >>> summary.n_failed
+    >>> summary.n_failed  # doctest: +SKIP
     0
     """
     from compare.errors import ConfigError

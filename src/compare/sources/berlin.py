@@ -110,9 +110,8 @@ def read_lor_table(path: str | Path, report: ImportReport | None = None) -> pd.D
 
     Examples
     --------
-    >>> df = read_lor_table("data/raw/berlin-lor/population/"
-    ...                     "berlin-lor-population-2015-01-t1-planning-areas.csv")  # doctest: +SKIP
-    >>> df["period"].iloc[0]  # doctest: +SKIP
+    >>> df = read_lor_table(raw / "berlin-lor/population/berlin-lor-population-2015-01-t1-planning-areas.csv")
+    >>> df["period"].iloc[0]
     '2015-H1'
     """
     path = Path(path)
@@ -183,8 +182,9 @@ def read_lor_population(
 
     Examples
     --------
-    >>> pop = read_lor_population("data/raw/berlin-lor/population")  # doctest: +SKIP
-    >>> pop.groupby("vintage")["area_id"].nunique()  # doctest: +SKIP
+    >>> pop = read_lor_population(raw / "berlin-lor/population")   # raw: the project's data/raw
+    >>> pop.groupby("vintage")["area_id"].nunique().to_dict()
+    {'lor-2006': 448, 'lor-2021': 58}
     """
     folder = Path(folder)
     tables = tuple(tables)
@@ -282,8 +282,9 @@ def read_lor_areas(
 
     Examples
     --------
-    >>> a = read_lor_areas("data/raw/berlin-lor/geometry/"
-    ...                    "berlin-lor-planning-areas-until-2020.geojson")  # doctest: +SKIP
+    >>> a = read_lor_areas(raw / "berlin-lor/geometry/berlin-lor-planning-areas-until-2020.geojson")
+    >>> len(a), a.crs.to_epsg(), a["vintage"].iloc[0]
+    (448, 4326, 'lor-2006')
     """
     import geopandas as gpd
 

@@ -75,6 +75,18 @@ class Catalog:
     datasets: dict[str, Dataset]
     source: Path | None = None
 
+    def __repr__(self) -> str:
+        """Short: ``<Catalog catalog.yml: 12 data sets, 291 files>``.
+
+        Examples
+        --------
+        >>> load_catalog()  # doctest: +ELLIPSIS
+        <Catalog catalog.yml: ... data sets, ... files>
+        """
+        where = f" {self.source.name}" if self.source is not None else ""
+        n_files = sum(len(d.files) for d in self.datasets.values())
+        return f"<Catalog{where}: {len(self.datasets)} data sets, {n_files} files>"
+
     def __getitem__(self, dataset_id: str) -> Dataset:
         try:
             return self.datasets[dataset_id]
@@ -353,9 +365,11 @@ def fetch(
 
     Examples
     --------
-    >>> res = fetch(["reference-mpdta"])  # doctest: +SKIP
-    >>> res.summary()  # doctest: +SKIP
+    >>> res = fetch(["reference-mpdta"], dest=tmp, download=False)   # tmp: an empty folder
+    >>> res.summary()
     '1 copied from mirror, 0 downloaded, 0 already present and verified'
+    >>> fetch(["reference-mpdta"], dest=tmp, download=False).summary()   # idempotent
+    '0 copied from mirror, 0 downloaded, 1 already present and verified'
     """
     catalog = catalog or load_catalog()
     dest = Path(dest) if dest is not None else raw_dir()

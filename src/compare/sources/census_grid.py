@@ -428,7 +428,7 @@ def mask_sparse(cells: pd.DataFrame, by: str | None = None, share: float = SPARS
     >>> import pandas as pd
     >>> c = pd.DataFrame({"population": [100.0, 100.0, 10.0], "employed": [float("nan"), float("nan"), 4.0]})
     >>> out, masked = mask_sparse(c[["population", "employed"]])
-    >>> out["employed"].isna().all(), masked["variable"].tolist()
+    >>> bool(out["employed"].isna().all()), masked["variable"].tolist()
     (True, ['employed'])
     """
     cells = cells.copy()

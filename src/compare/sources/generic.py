@@ -44,7 +44,8 @@ import numpy as np
 import pandas as pd
 
 from compare.errors import DataError
-from compare.model import ImportReport, check_counts, check_unique, closest_columns
+from compare.files import check_csv_rows
+from compare.model import ImportReport, check_counts, check_geometries, check_unique, closest_columns
 
 __all__ = [
     "read_table",
@@ -99,14 +100,19 @@ def read_table(path: str | Path, layer: str | None = None, encoding: str = "utf-
             except (ValueError, KeyError):
                 return pd.read_parquet(path)
         if suffix in _VECTOR:
-            if layer is not None:
-                import pyogrio
+            import pyogrio
 
-                layers = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
-                if layer not in layers:
-                    raise DataError(
-                        f"no layer {layer!r}; the file has layers {layers}", file=path, column="layer"
-                    )
+            layers = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+            if layer is not None and layer not in layers:
+                raise DataError(
+                    f"no layer {layer!r}; the file has layers {layers}", file=path, column="layer"
+                )
+            if layer is None and len(layers) > 1:  # GDAL would take the first one, with only a warning
+                raise DataError(
+                    f"the file has {len(layers)} layers {layers}; name the one to read with `layer:`",
+                    file=path,
+                    column="layer",
+                )
             return gpd.read_file(path, layer=layer)
     except DataError:
         raise
@@ -144,6 +150,7 @@ def _read_csv(path: Path, encoding: str, sep: str | None) -> pd.DataFrame:
             sep = csv.Sniffer().sniff(first, delimiters=",;\t|").delimiter
         except csv.Error:
             sep = ","
+    check_csv_rows(text, sep, file=path)
     try:
         return pd.read_csv(
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False, engine="c"
@@ -512,4 +519,5 @@ def read_generic_areas(
         crs=frame.crs,
     )
     check_unique(out, ["area_id"], source=path)
+    check_geometries(out.geometry, out["area_id"], source=path)
     return out

@@ -78,8 +78,8 @@ def europe_centres(raw: str | Path | None = None):
 
     Examples
     --------
-    >>> uc, cells = europe_centres()  # doctest: +SKIP
-    >>> uc.centres.iloc[0]["country"]  # doctest: +SKIP
+    >>> uc, cells = europe_centres()
+    >>> uc.centres.iloc[0]["country"]
     'FR'
     """
     from compare.sources.census_grid import read_grid

@@ -48,8 +48,10 @@ def register(subparsers) -> None:
 
 
 def _centres(args: argparse.Namespace) -> int:
+    from compare.files import check_output_path
     from compare.sources.grid_city import europe_centres
 
+    check_output_path(args.output)
     t0 = time.perf_counter()
     uc, _ = europe_centres()
     tab = uc.centres
@@ -84,9 +86,11 @@ def _parse_point(text: str):
 def _cells(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from compare.files import check_output_path
     from compare.sources.census_grid import cell_polygons
     from compare.sources.grid_city import cells_in_boundary, cells_of_centre, centre_containing
 
+    check_output_path(args.output)
     t0 = time.perf_counter()
     if args.boundary:
         cells, note = cells_in_boundary(args.boundary)

@@ -69,7 +69,7 @@ def datasets_table(*, verify: bool = False) -> pd.DataFrame:
     Examples
     --------
     >>> t = datasets_table()
-    >>> t.loc[t["dataset"] == "berlin-lor-geometry", "licence"].str.startswith("CC BY").all()
+    >>> bool(t.loc[t["dataset"] == "berlin-lor-geometry", "licence"].str.startswith("CC BY").all())
     True
     """
     from compare.paths import raw_dir

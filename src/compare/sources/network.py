@@ -102,6 +102,14 @@ class Network:
     catalog: Catalog
     min_population: float = 0.0
 
+    def __repr__(self) -> str:
+        """Short: ``<Network helsinki-berlin: 4 cities, 26 periods, 614 areas>``."""
+        n_periods = self.population["period"].nunique() if "period" in self.population else 0
+        return (
+            f"<Network {self.name}: {len(self.cities)} cit{'y' if len(self.cities) == 1 else 'ies'}, "
+            f"{n_periods} period{'' if n_periods == 1 else 's'}, {len(self.areas)} areas>"
+        )
+
     @property
     def lead_city(self) -> str | None:
         """Id of the network's lead city, if declared."""
@@ -181,8 +189,10 @@ class Network:
 
         Examples
         --------
-        >>> net = load_network("helsinki-berlin")  # doctest: +SKIP
-        >>> net.summary()[["city", "areas", "periods"]]  # doctest: +SKIP
+        >>> net = load_network("helsinki-berlin", cities=["vantaa"])
+        >>> net.summary()[["city", "areas", "periods", "suppressed_cells"]]
+             city  areas  periods  suppressed_cells
+        0  vantaa     36        6                 ...
         """
         rows = []
         for cid, city in self.cities.items():
@@ -438,8 +448,10 @@ def load_network(
 
     Examples
     --------
-    >>> net = load_network("helsinki-berlin", cities=["vantaa"])  # doctest: +SKIP
-    >>> net.summary().loc[0, "areas"]  # doctest: +SKIP
+    >>> net = load_network("helsinki-berlin", cities=["vantaa"])
+    >>> net
+    <Network helsinki-berlin: 1 city, 6 periods, 36 areas>
+    >>> int(net.summary().loc[0, "areas"])
     36
     """
     cfg, path = read_network_config(name)

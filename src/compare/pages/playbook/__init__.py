@@ -129,9 +129,11 @@ def build_playbook(
         from compare.pages.results import default_output_folder
 
         out_dir = default_output_folder(info["id"])
+    fingerprint = inputs_fingerprint(info, out_dir, outcomes)
     d = collect_playbook_data(info, out_dir, outcomes)
     parts = build_parts(d)
     version = next_version(d, read_version(Path(out_dir) / "playbook.json"), today=today)
+    version.inputs = fingerprint
     return Playbook(d, parts, version, render_html(d, parts, version))
 
 
@@ -199,7 +201,5 @@ def write_playbook(network, out_dir=None, outcomes=None, *, pdf: bool = True, fo
         and (paths["pdf"].is_file() or not pdf)
     ):
         return {**paths, "unchanged": True}
-    pb = build_playbook(network, out_dir, outcomes)
-    pb.version.inputs = fp
-    out = pb.write(pdf=pdf)
+    out = build_playbook(network, out_dir, outcomes).write(pdf=pdf)
     return {**out, "unchanged": False}

@@ -138,3 +138,23 @@ def test_a_practice_addressing_an_unknown_criterion_is_refused_with_a_suggestion
         load_practices(practices_dir)
     msg = str(exc.value)
     assert "practices[0].addresses[0]" in msg and "did you mean 'vulnerable_groups'" in msg
+
+
+def test_an_action_declares_its_target_and_responsible_partner(tmp_path):
+    from compare.governance import load_profile
+
+    src = data_dir() / "governance" / "vantaa.yml"
+    f = tmp_path / "vantaa.yml"
+    raw = yaml.safe_load(src.read_text(encoding="utf-8"))
+    raw["actions"][0]["responsible"] = "City of Vantaa, urban development"
+    raw["actions"][0]["target"] = {"value": 14.0, "unit": "percent", "by_period": "2020"}
+    f.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    a = load_profile(f).actions[0]
+    assert a.responsible == "City of Vantaa, urban development"
+    assert (a.target.value, a.target.unit, a.target.by_period) == (14.0, "percent", "2020")
+
+    raw["actions"][0]["target"] = {"value": "lots"}
+    f.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_profile(f)
+    assert str(f) in str(exc.value) and "actions[0].target.value" in str(exc.value)

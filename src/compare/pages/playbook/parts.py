@@ -601,7 +601,7 @@ def part_action_plans(d: PlaybookData) -> Part:
             out.append(
                 "<p><small>No action of this profile declares a target value or a responsible partner "
                 "(keys <code>target:</code> and <code>responsible:</code> of an action in data/governance): "
-                "the action plan's last two columns are left to the city's local group.</small></p>"
+                "the action table's Target and Responsible partner columns appear once the profile declares them.</small></p>"
             )
     return Part("plans", "5. Local action plans", "".join(out))
 

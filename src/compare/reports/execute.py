@@ -89,6 +89,7 @@ def execute_job(
     show_code: bool = False,
     kernel_name: str = "compare",
     timeout: float | None = None,
+    kernels=None,
 ) -> dict:
     """Execute one job and publish its files atomically; never raises for a report failure.
 
@@ -104,6 +105,8 @@ def execute_job(
     kernel_name : str, optional
     timeout : float, optional
         Per-cell execution timeout in seconds.
+    kernels : compare.reports.kernels.KernelZygote, optional
+        Fork the kernel from this preloaded process (default: start it the usual way).
 
     Returns
     -------
@@ -140,6 +143,9 @@ def execute_job(
         if "output_folder" in params:
             params["output_folder"] = str(staging)
         cwd = job.cwd or Path(job.notebook).resolve().parent.parent
+        engine = {}
+        if kernels is not None and kernels.alive:
+            engine["kernel_manager_class"] = kernels.manager_class()
         pm.execute_notebook(
             str(job.notebook),
             str(staged_nb),
@@ -149,6 +155,7 @@ def execute_job(
             progress_bar=False,
             log_output=False,
             execution_timeout=timeout,
+            **engine,
         )
         nb = nbformat.read(staged_nb, as_version=4)
         record["run_finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")

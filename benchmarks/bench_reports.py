@@ -22,8 +22,10 @@ host hit both variants alike):
    partners of ``joining-forces`` and ``segregation-network`` plus a few more centres), cold, and
    the same with its first half of the cities: the time per additional city, and each report's.
 
-The peak RSS of each cold run (the sum over the run's processes, sampled every 0.2 s; pages a
-forked kernel shares with its parent count twice, so this is an upper bound) is printed too.
+The peak memory of each cold run is printed too: the sum over the run's processes, sampled
+every 0.25 s, of each one's PSS (a page shared by n processes, as a forked kernel shares its
+zygote's, counts 1/n), and beside it the sum of their RSS (which counts shared pages again in
+every process: an upper bound).
 
 Targets (issue 16): cold ``--jobs 2`` at least 3x faster than the baseline and 2.5x faster than
 the serial papermill loop; warm re-run < 1 s; the 16-city network cold < 90 s, peak RSS < 4 GB;
@@ -59,12 +61,17 @@ def _load() -> str:
 
 
 class _PeakRSS:
-    """Peak of the summed RSS of this process's descendants, sampled in a thread."""
+    """Peak of the summed memory of this process's descendants, sampled in a thread.
 
-    def __init__(self, interval: float = 0.2):
+    Each process counts its proportional set size (PSS: a page shared by n processes counts 1/n,
+    so the kernels forked from one zygote are not counted n times over) where the system
+    reports it, else its RSS. The peak RSS sum is kept too (an upper bound).
+    """
+
+    def __init__(self, interval: float = 0.25):
         import threading
 
-        self.interval, self.peak = interval, 0
+        self.interval, self.peak, self.peak_rss = interval, 0, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -73,13 +80,16 @@ class _PeakRSS:
 
         me = psutil.Process()
         while not self._stop.is_set():
-            total = 0
+            total = total_rss = 0
             for p in me.children(recursive=True):
                 try:
-                    total += p.memory_info().rss
+                    full = p.memory_full_info()
+                    total += getattr(full, "pss", full.rss)
+                    total_rss += full.rss
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     pass
             self.peak = max(self.peak, total)
+            self.peak_rss = max(self.peak_rss, total_rss)
             self._stop.wait(self.interval)
 
     def __enter__(self):
@@ -91,7 +101,7 @@ class _PeakRSS:
         self._thread.join()
 
 
-_LAST_RSS = [0]
+_LAST_RSS = [0, 0]  # peak PSS sum, peak RSS sum of the last run
 
 
 def _cli(*args: str, cwd: Path, env: dict | None = None) -> float:
@@ -105,7 +115,7 @@ def _cli(*args: str, cwd: Path, env: dict | None = None) -> float:
             env=env,
         )
     wall = time.perf_counter() - t0
-    _LAST_RSS[0] = rss.peak
+    _LAST_RSS[:] = [rss.peak, rss.peak_rss]
     if proc.returncode != 0:
         print(proc.stdout[-2000:], proc.stderr[-2000:])
         raise SystemExit(f"reports run failed with exit code {proc.returncode}")
@@ -114,6 +124,10 @@ def _cli(*args: str, cwd: Path, env: dict | None = None) -> float:
 
 def _gb(n: int) -> str:
     return f"{n / 1e9:.2f} GB"
+
+
+def _mem() -> str:
+    return f"peak memory {_gb(_LAST_RSS[0])} PSS ({_gb(_LAST_RSS[1])} RSS summed)"
 
 
 def _snapshot() -> None:
@@ -251,7 +265,7 @@ def main() -> None:
         t_par = _cli(args.network, *cold, "--output", str(out_root), cwd=root)
         cpu_par, rss_par = _cpu() - cpu0, _LAST_RSS[0]
         print(f"cold parallel run (--jobs {args.jobs}):   {t_par:7.1f} s wall, {cpu_par:7.1f} s CPU, "
-              f"peak RSS {_gb(rss_par)}")  # fmt: skip
+              f"{_mem()}")  # fmt: skip
         for j in plan.jobs:
             d = json.loads((plan.out_dir / ".state" / f"{j.slug}.json").read_text())["duration_s"]
             print(f"    {j.name:22s} {d:6.1f} s")
@@ -261,7 +275,7 @@ def main() -> None:
         # 5. the baseline commit, same command
         print(f"before the baseline run: {_load()}")
         t_base = _cli(args.network, *cold, "--output", str(base_root), cwd=base, env=base_env)
-        print(f"baseline cold run (--jobs {args.jobs}):   {t_base:7.1f} s wall, peak RSS {_gb(_LAST_RSS[0])}")
+        print(f"baseline cold run (--jobs {args.jobs}):   {t_base:7.1f} s wall, {_mem()}")
         n, differ = _same_results(base_out, plan.out_dir)
         print(f"results.json byte-identical to the baseline: {n - len(differ)} of {n}"
               + (f" (differ: {', '.join(differ)})" if differ else ""))  # fmt: skip
@@ -305,7 +319,7 @@ def main() -> None:
     print(f"warm re-run {best['warm']:.2f} s (target < 1 s: {'met' if best['warm'] < 1 else 'NOT met'})")
     same = all(r["identical"] for r in runs)
     print(f"results.json byte-identical to the baseline in every repetition: {same}")
-    print(f"peak RSS of the cold run: {_gb(max(r['rss'] for r in runs))}")
+    print(f"peak memory of the cold run: {_gb(max(r['rss'] for r in runs))} PSS")
     if not args.no_dask:
         print(f"--scheduler Dask {best['dask']:.1f} s: {dask_over:+.0%} against --jobs {args.jobs} "
               f"(target within +15%: {'met' if dask_over <= 0.15 else 'NOT met'})")  # fmt: skip
@@ -313,7 +327,7 @@ def main() -> None:
         ok = "met" if large["t_full"] < 90 else "NOT met"
         print(f"{large['n']}-city network cold: {large['t_full']:.1f} s (target < 90 s: {ok}), "
               f"{large['half']} cities {large['t_half']:.1f} s, "
-              f"{large['per_city']:.1f} s per additional city; peak RSS {_gb(large['rss'])} "
+              f"{large['per_city']:.1f} s per additional city; peak memory {_gb(large['rss'])} PSS "
               f"(target < 4 GB: {'met' if large['rss'] < 4e9 else 'NOT met'})")  # fmt: skip
     print(
         json.dumps(
@@ -388,16 +402,16 @@ def _large_network(args, root: Path, work: Path) -> dict:
     print(f"--- {len(chosen)}-city network {net_id}: {_load()}")
     t_half = _cli(net_id, "--jobs", str(args.jobs), "--force", "-q", "--cities", *half,
                   "--output", str(out / "half"), cwd=root)  # fmt: skip
-    print(f"{len(half)} cities (and the comparison) cold: {t_half:7.1f} s wall, peak RSS {_gb(_LAST_RSS[0])}")
+    print(f"{len(half)} cities (and the comparison) cold: {t_half:7.1f} s wall, {_mem()}")
     t_full = _cli(net_id, "--jobs", str(args.jobs), "--force", "-q", "--output", str(out / "full"), cwd=root)
-    rss = _LAST_RSS[0]
-    print(f"{len(chosen)} cities (and the comparison) cold: {t_full:7.1f} s wall, peak RSS {_gb(rss)}")
+    rss, rss_sum = _LAST_RSS
+    print(f"{len(chosen)} cities (and the comparison) cold: {t_full:7.1f} s wall, {_mem()}")
     for cid in [*chosen, "network-comparison"]:
         st = json.loads((out / "full" / net_id / ".state" / f"{cid}.json").read_text())
         print(f"    {cid:22s} {st['duration_s']:6.1f} s  {st['status']}")
     per_city = (t_full - t_half) / (len(chosen) - len(half))
     return {"n": len(chosen), "half": len(half), "t_full": t_full, "t_half": t_half,
-            "per_city": per_city, "rss": rss}  # fmt: skip
+            "per_city": per_city, "rss": rss, "rss_summed": rss_sum}  # fmt: skip
 
 
 def _serial_papermill_loop(plan, serial_dir: Path, root: Path) -> float:

@@ -19,6 +19,7 @@ from typing import Any
 
 from compare.files import atomic_write_text
 from compare.reports.jobs import STAGING_DIR, JobOutcome, ReportJob, _published, _state_path, read_state
+from compare.reports.shared import kernel_env
 
 __all__ = ["execute_job"]
 
@@ -146,17 +147,18 @@ def execute_job(
         engine = {}
         if kernels is not None and kernels.alive:
             engine["kernel_manager_class"] = kernels.manager_class()
-        pm.execute_notebook(
-            str(job.notebook),
-            str(staged_nb),
-            parameters=params,
-            kernel_name=kernel_name,
-            cwd=str(cwd),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=timeout,
-            **engine,
-        )
+        with kernel_env(out_dir):  # where the network's shared tables are (compare.pages.shared)
+            pm.execute_notebook(
+                str(job.notebook),
+                str(staged_nb),
+                parameters=params,
+                kernel_name=kernel_name,
+                cwd=str(cwd),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=timeout,
+                **engine,
+            )
         nb = nbformat.read(staged_nb, as_version=4)
         record["run_finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         record["duration_s"] = round(time.perf_counter() - started, 2)

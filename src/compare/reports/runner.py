@@ -126,6 +126,10 @@ def run_jobs(
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / STATE_DIR).mkdir(exist_ok=True)
     _clean_stale_staging(out_dir)
+    if force:  # a forced run computes the network's shared tables once again
+        from compare.reports.shared import clear_shared
+
+        clear_shared(out_dir)
     slugs = [j.slug for j in jobs]
     dup = {s for s in slugs if slugs.count(s) > 1}
     if dup:

@@ -56,6 +56,18 @@ def test_a_table_that_does_not_read_back_identical_is_not_written(tmp_path, monk
     assert len(calls) == 2 and not list(tmp_path.glob("odd-*.parquet"))
 
 
+def test_an_object_column_comes_back_with_its_objects_or_is_not_shared(tmp_path, monkeypatch):
+    monkeypatch.setenv(SHARED_ENV, str(tmp_path))
+    made = pd.DataFrame({"note": pd.Series(["x", "", np.nan], dtype=object)})
+    shared_table("obj", "k", lambda: made)
+    back = shared_table("obj", "k", lambda: pytest.fail("computed twice"))
+    assert back["note"].dtype == object and list(map(repr, back["note"])) == ["'x'", "''", "nan"]
+    with_none = pd.DataFrame({"note": pd.Series(["x", None], dtype=object)})
+    first = shared_table("none", "k", lambda: with_none)
+    again = shared_table("none", "k", lambda: with_none)
+    assert list(map(repr, first["note"])) == list(map(repr, again["note"])) == ["'x'", "None"]
+
+
 def test_an_unreadable_file_is_recomputed(tmp_path, monkeypatch):
     monkeypatch.setenv(SHARED_ENV, str(tmp_path))
     (tmp_path / "t-k.parquet").write_bytes(b"not parquet")

@@ -120,9 +120,31 @@ def _read(path: Path) -> pd.DataFrame | None:
     if not path.is_file():
         return None
     try:
-        return pd.read_parquet(path)
+        import pyarrow.parquet as pq
+
+        table = pd.read_parquet(path)
+        # a column of Python objects (strings and missing values) reads back as a string column:
+        # give it back its object dtype, as the code that computed it had it
+        meta = pq.read_schema(path).pandas_metadata or {}
+        for col in meta.get("columns", []):
+            name = col.get("name")
+            if col.get("numpy_type") == "object" and name in table and table[name].dtype != object:
+                table[name] = table[name].astype(object)
+        return table
     except Exception:  # noqa: BLE001 - an unreadable file is absent (recomputed and rewritten)
         return None
+
+
+def _identical(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Same columns, dtypes and values; in object columns the same objects (``None`` is not NaN)."""
+    try:
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    except AssertionError:
+        return False
+    for c in a.columns:
+        if a[c].dtype == object and list(map(repr, a[c])) != list(map(repr, b[c])):
+            return False
+    return True
 
 
 def _write(path: Path, table: pd.DataFrame) -> None:
@@ -130,11 +152,13 @@ def _write(path: Path, table: pd.DataFrame) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         table.to_parquet(tmp, index=False)
-        back = pd.read_parquet(tmp)
-        pd.testing.assert_frame_equal(back, table.reset_index(drop=True), check_exact=True)
-        os.replace(tmp, path)
-    except (AssertionError, ValueError, TypeError, ImportError, OSError):
-        tmp.unlink(missing_ok=True)  # not representable exactly: every report computes its own
+        back = _read(tmp)
+        if back is not None and _identical(back, table.reset_index(drop=True)):
+            os.replace(tmp, path)
+            return
+    except (ValueError, TypeError, ImportError, OSError):
+        pass
+    tmp.unlink(missing_ok=True)  # not representable exactly: every report computes its own
 
 
 def network_panel(net, indices) -> pd.DataFrame:

@@ -219,6 +219,10 @@ def _parse() -> argparse.Namespace:
     )
     parser.add_argument("--cities", type=int, default=16, help="cities of the large network (0: skip it)")
     parser.add_argument("--no-dask", action="store_true", help="skip the --scheduler runs")
+    parser.add_argument(
+        "--no-large-baseline", dest="large_baseline", action="store_false",
+        help="skip the baseline's run of the large network (its time and results comparison)",
+    )  # fmt: skip
     return parser.parse_args()
 
 
@@ -328,7 +332,12 @@ def main() -> None:
         print(f"{large['n']}-city network cold: {large['t_full']:.1f} s (target < 90 s: {ok}), "
               f"{large['half']} cities {large['t_half']:.1f} s, "
               f"{large['per_city']:.1f} s per additional city; peak memory {_gb(large['rss'])} PSS "
-              f"(target < 4 GB: {'met' if large['rss'] < 4e9 else 'NOT met'})")  # fmt: skip
+              f"(target < 4 GB: {'met' if large['rss'] < 4e9 else 'NOT met'}), "
+              f"{_gb(large['rss_summed'])} RSS summed")  # fmt: skip
+        if "t_baseline" in large:
+            tb = large["t_baseline"]
+            print(f"baseline on it {tb:.1f} s ({tb / large['t_full']:.2f}x); "
+                  f"results.json byte-identical: {large['identical']}")  # fmt: skip
     print(
         json.dumps(
             {
@@ -410,8 +419,21 @@ def _large_network(args, root: Path, work: Path) -> dict:
         st = json.loads((out / "full" / net_id / ".state" / f"{cid}.json").read_text())
         print(f"    {cid:22s} {st['duration_s']:6.1f} s  {st['status']}")
     per_city = (t_full - t_half) / (len(chosen) - len(half))
-    return {"n": len(chosen), "half": len(half), "t_full": t_full, "t_half": t_half,
-            "per_city": per_city, "rss": rss, "rss_summed": rss_sum}  # fmt: skip
+    res = {"n": len(chosen), "half": len(half), "t_full": t_full, "t_half": t_half,
+           "per_city": per_city, "rss": rss, "rss_summed": rss_sum}  # fmt: skip
+    if args.large_baseline:  # the baseline on the same network: its time and the results compared
+        base = Path(os.environ["COMPARE_BENCH_BASELINE"])
+        text = path.read_text(encoding="utf-8")
+        (base / "data" / "networks" / path.name).write_text(text, encoding="utf-8")
+        t_base = _cli(net_id, "--jobs", str(args.jobs), "--force", "-q", "--output", str(out / "baseline"),
+                      cwd=base, env=_env_of(base))  # fmt: skip
+        n, differ = _same_results(out / "baseline" / net_id, out / "full" / net_id)
+        print(f"baseline on the {len(chosen)}-city network: {t_base:7.1f} s wall "
+              f"({t_base / t_full:.2f}x the new code's), {_mem()}; "
+              f"results.json byte-identical: {n - len(differ)} of {n}"
+              + (f" (differ: {', '.join(differ)})" if differ else ""))  # fmt: skip
+        res |= {"t_baseline": t_base, "identical": not differ}
+    return res
 
 
 def _serial_papermill_loop(plan, serial_dir: Path, root: Path) -> float:

@@ -97,3 +97,18 @@ def test_city_parameters_are_refused_with_a_reason(params, message):
 
 def test_city_without_declared_periods_accepts_any_well_formed_period():
     validate_city_parameters({"city": "b", "periods": ["2030-H2"]}, CITIES)
+
+
+def test_parameters_are_read_again_after_the_notebook_changes(tmp_path, notebook_factory):
+    import os
+
+    from compare.reports.params import notebook_parameters
+
+    nb = notebook_factory(tmp_path / "p.ipynb", 'city = "a"', "print(city)")
+    assert notebook_parameters(nb)["city"]["default"] == "a"
+    notebook_parameters(nb)["city"]["default"] = "changed by a caller"
+    assert notebook_parameters(nb)["city"]["default"] == "a", "callers get copies"
+    notebook_factory(nb, 'city = "bb"\nn = 2', "print(city)")
+    os.utime(nb, ns=(1, 1))  # even with an old modification time: the size changed
+    params = notebook_parameters(nb)
+    assert params["city"]["default"] == "bb" and params["n"]["type"] is int

@@ -118,7 +118,9 @@ def transition_matrices(
     """
     with warnings.catch_warnings():  # giddy -> quantecon -> tqdm.auto warns about ipywidgets
         warnings.simplefilter("ignore")
-        from giddy.markov import Markov
+        from compare._jit import import_deferring_jit
+
+        Markov = import_deferring_jit("giddy.markov").Markov
 
     by = list(by)
     rows = []
@@ -207,7 +209,9 @@ def spatial_markov(
     """
     with warnings.catch_warnings():  # giddy -> quantecon -> tqdm.auto warns about ipywidgets
         warnings.simplefilter("ignore")
-        from giddy.markov import Spatial_Markov
+        from compare._jit import import_deferring_jit
+
+        Spatial_Markov = import_deferring_jit("giddy.markov").Spatial_Markov
 
     from compare.indicators.spatial import contiguity_weights
 

@@ -141,18 +141,17 @@ class CityData:
     def panel(self) -> pd.DataFrame:
         """City-level trend indices of the city and its peers (:func:`compare.indicators.compute_panel`).
 
-        Peers are kept within the city's years; only group definitions with data in them.
+        Peers are kept within the city's years. The rows are those of the network's panel
+        (:func:`compare.pages.shared.network_panel`, computed once for all the network's reports
+        in a report run): each row depends only on its city, period and group definition.
         """
-        from compare.indicators import compute_panel
+        from compare.pages.shared import network_panel
 
-        net, pop = self.network, self.network.population
+        full = network_panel(self.network, TREND_INDICES)
         years = {int(p[:4]) for p in self.periods}
-        in_range = pop["period"].str.slice(0, 4).astype(int).between(min(years), max(years))
-        keep = in_range & ((pop["city"] != self.city) | pop["period"].isin(self.periods))
-        # only definitions with data in these years (a grid city of 2021 next to Paavo entries of 2012-2017)
-        present = set(pop.loc[keep, "variable"].unique())
-        defs_here = {k: g for k, g in net.group_definitions.items() if set(g.variables) & present}
-        return compute_panel(pop[keep], defs_here, indices=list(TREND_INDICES))
+        in_range = full["period"].astype(str).str.slice(0, 4).astype(int).between(min(years), max(years))
+        keep = in_range & ((full["city"] != self.city) | full["period"].isin(self.periods))
+        return full[keep].reset_index(drop=True)
 
     @cached_property
     def local(self) -> pd.DataFrame:

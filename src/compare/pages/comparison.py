@@ -104,13 +104,13 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
     ['berlin', 'espoo', 'helsinki', 'vantaa']
     """
     from compare.governance import load_practices, load_rubric
-    from compare.indicators import compute_panel
+    from compare.pages.shared import network_panel
     from compare.sources import load_network, read_network_config
 
     net = load_network(network, cities=cities or None)
     order = list(read_network_config(network)[0]["cities"])
     chosen = [c for c in (cities or order) if c in net.cities]
-    panel = compute_panel(net.population, net.group_definitions, indices=list(TREND_INDICES))
+    panel = network_panel(net, TREND_INDICES)  # shared with the city reports of the run
     rubric = load_rubric()
     profiles, assessed, scores, similarity = network_governance(net, chosen, rubric, n_clusters)
     v = NetworkComparison(

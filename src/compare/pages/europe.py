@@ -150,7 +150,13 @@ def city_grid_panel(net, city: str, indices=PANEL_INDICES) -> pd.DataFrame:
     )  # fmt: skip
     wide["easting"] = wide["easting"].round().astype(np.int64)
     wide["northing"] = wide["northing"].round().astype(np.int64)
-    return _panel_of_cells(wide, "city", defs, indices)
+    from compare.pages.shared import _code_digest, shared_table, table_key
+
+    # the city's report and the network comparison ask for the same panel: computed once per run
+    key = table_key(
+        wide, [repr(d) for d in defs], list(indices), _code_digest("indicators", "model", "pages/europe")
+    )
+    return shared_table("grid-panel", key, lambda: _panel_of_cells(wide, "city", defs, indices))
 
 
 def europe_frame(
@@ -280,7 +286,6 @@ def _label_points(fig, ax, points: pd.DataFrame, fontsize: float = 8) -> None:
             if hits == 0:
                 break
         placed.append(best[2])
-
 
 
 def fig_partner_map(points: pd.DataFrame, centres: pd.DataFrame, title: str):

@@ -19,6 +19,7 @@ from typing import Any
 
 from compare.files import atomic_write_text
 from compare.reports.jobs import STAGING_DIR, JobOutcome, ReportJob, _published, _state_path, read_state
+from compare.reports.shared import kernel_env
 
 __all__ = ["execute_job"]
 
@@ -89,6 +90,7 @@ def execute_job(
     show_code: bool = False,
     kernel_name: str = "compare",
     timeout: float | None = None,
+    kernels=None,
 ) -> dict:
     """Execute one job and publish its files atomically; never raises for a report failure.
 
@@ -104,6 +106,8 @@ def execute_job(
     kernel_name : str, optional
     timeout : float, optional
         Per-cell execution timeout in seconds.
+    kernels : compare.reports.kernels.KernelZygote, optional
+        Fork the kernel from this preloaded process (default: start it the usual way).
 
     Returns
     -------
@@ -140,16 +144,21 @@ def execute_job(
         if "output_folder" in params:
             params["output_folder"] = str(staging)
         cwd = job.cwd or Path(job.notebook).resolve().parent.parent
-        pm.execute_notebook(
-            str(job.notebook),
-            str(staged_nb),
-            parameters=params,
-            kernel_name=kernel_name,
-            cwd=str(cwd),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=timeout,
-        )
+        engine = {}
+        if kernels is not None and kernels.alive:
+            engine["kernel_manager_class"] = kernels.manager_class()
+        with kernel_env(out_dir):  # where the network's shared tables are (compare.pages.shared)
+            pm.execute_notebook(
+                str(job.notebook),
+                str(staged_nb),
+                parameters=params,
+                kernel_name=kernel_name,
+                cwd=str(cwd),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=timeout,
+                **engine,
+            )
         nb = nbformat.read(staged_nb, as_version=4)
         record["run_finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         record["duration_s"] = round(time.perf_counter() - started, 2)

@@ -41,21 +41,49 @@ def notebook_parameters(notebook: str | Path) -> dict[str, dict[str, Any]]:
     >>> notebook_parameters(project / "notebooks/city_assessment.ipynb")["city"]["type"]
     <class 'str'>
     """
-    import nbformat
-
     path = Path(notebook)
     if not path.is_file():
         raise ConfigError("notebook not found; expected an .ipynb file", file=path)
-    nb = nbformat.read(path, as_version=4)
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if not cells:
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _PARAMETERS:
+        _PARAMETERS[key] = _read_parameters(path)
+    return {k: dict(v) for k, v in _PARAMETERS[key].items()}
+
+
+#: parameters already read in this process, by (path, size, modification time)
+_PARAMETERS: dict[tuple, dict] = {}
+
+
+def _parameters_source(path: Path) -> str | None:
+    """Source of the ``parameters`` cell (plain JSON for nbformat 4; nbformat for older files)."""
+    import json
+
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        nb = None
+    if not isinstance(nb, dict) or nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
+        import nbformat  # older formats (and malformed files, with nbformat's own message)
+
+        nb = nbformat.read(path, as_version=4)
+    for c in nb["cells"]:
+        if "parameters" in (c.get("metadata") or {}).get("tags", []):
+            src = c.get("source", "")
+            return "".join(src) if isinstance(src, list) else src
+    return None
+
+
+def _read_parameters(path: Path) -> dict[str, dict[str, Any]]:
+    source = _parameters_source(path)
+    if source is None:
         raise ConfigError(
             "no cell tagged 'parameters'; expected one code cell with the tag 'parameters' "
             "holding the notebook's default parameter values",
             file=path,
         )
     out: dict[str, dict[str, Any]] = {}
-    tree = ast.parse(cells[0].source)
+    tree = ast.parse(source)
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value, annotation = node.targets[0], node.value, None

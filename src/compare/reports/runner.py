@@ -126,6 +126,10 @@ def run_jobs(
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / STATE_DIR).mkdir(exist_ok=True)
     _clean_stale_staging(out_dir)
+    if force:  # a forced run computes the network's shared tables once again
+        from compare.reports.shared import clear_shared
+
+        clear_shared(out_dir)
     slugs = [j.slug for j in jobs]
     dup = {s for s in slugs if slugs.count(s) > 1}
     if dup:
@@ -239,14 +243,16 @@ def _worker_env(threads: int | None) -> dict:
 class _Worker:
     """A ``compare.reports._worker`` process serving jobs one after the other."""
 
-    def __init__(self, threads: int | None):
+    def __init__(self, threads: int | None, notebooks: Sequence = (), kernel_name: str = "compare"):
         import subprocess
         import sys
         import tempfile
 
         self.stderr = tempfile.TemporaryFile()
+        # with the notebooks named, the worker preloads their imports in a kernel zygote
+        warm = ["--kernel", kernel_name, *map(str, notebooks)] if notebooks else []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "compare.reports._worker"],
+            [sys.executable, "-m", "compare.reports._worker", *warm],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
@@ -292,22 +298,45 @@ class _Worker:
         self.stderr.close()
 
 
+#: worker interpreters of this process's threads (a Dask worker's), kept for their next job
+_THREAD_WORKERS: dict[tuple, _Worker] = {}
+
+
 def _run_in_subprocess(job, out_dir, record, kwargs, threads: int | None = None) -> dict:
-    """Run :func:`execute_job` in a fresh interpreter; a crash becomes a failed outcome."""
-    worker = _Worker(threads)
-    try:
-        return worker.run(job, out_dir, record, kwargs)
-    finally:
-        worker.close()
+    """Run :func:`execute_job` in a worker interpreter; a crash becomes a failed outcome.
+
+    The worker (and its kernel zygote) is kept for this thread's next job, as a local run keeps
+    its workers; each job still gets a kernel process of its own. A dead worker is replaced.
+    """
+    import atexit
+    import threading
+
+    key = (threading.get_ident(), threads, kwargs.get("kernel_name", "compare"), str(job.notebook))
+    worker = _THREAD_WORKERS.get(key)
+    if worker is None or not worker.alive:
+        worker = _Worker(threads, [job.notebook], kwargs.get("kernel_name", "compare"))
+        _THREAD_WORKERS[key] = worker
+        atexit.register(worker.close)
+    return worker.run(job, out_dir, record, kwargs)
 
 
 def _run_local(todo, out_dir, records, kwargs, n_jobs, done) -> None:
     import queue
     import threading
 
+    notebooks = sorted({str(j.notebook) for j in todo})
     if n_jobs <= 1:  # serial: in this process (kernels are separate processes anyway)
-        for j in todo:
-            done(execute_job(j, out_dir, records[j.slug], **kwargs))
+        zygote = None
+        if len(todo) > 1:  # preloaded kernels pay off from the second job on
+            from compare.reports.kernels import KernelZygote
+
+            zygote = KernelZygote.for_kernel(kwargs["kernel_name"], notebooks)
+        try:
+            for j in todo:
+                done(execute_job(j, out_dir, records[j.slug], kernels=zygote, **kwargs))
+        finally:
+            if zygote is not None:
+                zygote.close()
         return
     # threads only wait: each serves the queue through its own worker interpreter (papermill's
     # cwd switch is process-global, and a crash must not take the run down)
@@ -327,7 +356,7 @@ def _run_local(todo, out_dir, records, kwargs, n_jobs, done) -> None:
                 break
             try:
                 if worker is None or not worker.alive:
-                    worker = _Worker(threads)
+                    worker = _Worker(threads, notebooks, kwargs["kernel_name"])
                 payload = worker.run(j, out_dir, records[j.slug], kwargs)
             except Exception as exc:  # noqa: BLE001 - a dead worker is one failed job
                 payload = _crash_payload(j, exc, out_dir, records[j.slug]["fingerprint"])

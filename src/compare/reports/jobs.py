@@ -143,10 +143,13 @@ class RunSummary:
             lines.append(f"playbook: FAILED ({self.playbook_error}); the previous Playbook is kept")
         elif self.playbook:
             state = "current (unchanged)" if self.playbook.get("unchanged") else "written"
-            lines.append(f"playbook: {state} -> {self.playbook['html'].name}, {self.playbook['pdf'].name}")
+            took = f" ({self.playbook['seconds']:.1f} s)" if "seconds" in self.playbook else ""
+            lines.append(
+                f"playbook: {state}{took} -> {self.playbook['html'].name}, {self.playbook['pdf'].name}"
+            )
         lines.append(
             f"{len(self.outcomes) - sum(o.failed for o in self.outcomes)} of {len(self.outcomes)} reports "
-            f"current, {self.n_failed} failed, wall time {self.wall_s:.1f} s -> {self.out_dir}"
+            f"current, {self.n_failed} failed, reports' wall time {self.wall_s:.1f} s -> {self.out_dir}"
         )
         return "\n".join(lines)
 

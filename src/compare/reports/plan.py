@@ -296,9 +296,13 @@ def run_network(
     outcomes = _index_outcomes(plan, summary)
     write_index(plan.network, outcomes, plan.out_dir)
     try:  # a Playbook that cannot be built never costs the reports, and the previous one is kept
+        import time
+
         from compare.pages.playbook import write_playbook
 
+        t0 = time.perf_counter()
         summary.playbook = write_playbook(plan.network, plan.out_dir, outcomes)
+        summary.playbook["seconds"] = time.perf_counter() - t0
     except Exception as exc:  # noqa: BLE001 - reported on the console and in the exit code
         summary.playbook_error = f"{type(exc).__name__}: {exc}"
     return summary

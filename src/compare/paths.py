@@ -13,7 +13,11 @@ from pathlib import Path
 
 from compare.errors import ConfigError
 
-__all__ = ["project_root", "data_dir", "raw_dir", "reports_dir", "default_mirror"]
+__all__ = ["project_root", "data_dir", "raw_dir", "reports_dir", "default_mirror", "SHARED_CACHE_ENV"]
+
+#: Environment variable naming the folder of tables a run's reports share (set by the runner for
+#: its kernels, read by :mod:`compare.pages.shared`).
+SHARED_CACHE_ENV = "COMPARE_SHARED_CACHE"
 
 
 def _candidates():

@@ -22,10 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from compare.paths import SHARED_CACHE_ENV
+
 __all__ = ["SHARED_ENV", "shared_table", "network_panel", "table_key"]
 
 #: environment variable naming the folder of shared tables (set by the report runner)
-SHARED_ENV = "COMPARE_SHARED_CACHE"
+SHARED_ENV = SHARED_CACHE_ENV
 
 
 def _code_digest(*packages: str) -> str:

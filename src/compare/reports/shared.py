@@ -14,7 +14,7 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-from compare.pages.shared import SHARED_ENV
+from compare.paths import SHARED_CACHE_ENV as SHARED_ENV
 
 __all__ = ["SHARED_DIR", "shared_dir", "clear_shared", "kernel_env"]
 

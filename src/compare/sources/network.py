@@ -246,34 +246,43 @@ def network_record(name: str | Path) -> dict:
     """Id, title, description, config path and data attribution of a network (for report pages).
 
     ``id`` is the slug of the network's ``name`` (its report folder); ``attribution`` the
-    citations of every catalog data set its cities read.
+    citations of every catalog data set its cities read (as the importers read them) and of every
+    file of a user's own that the config cites (``citation``, ``licence``).
 
     Examples
     --------
     >>> r = network_record("helsinki-berlin")
     >>> r["id"], r["config"].endswith("helsinki-berlin.yml")
     ('helsinki-berlin', True)
+    >>> any("Census 2021" in a for a in network_record("joining-forces")["attribution"])
+    True
     """
     from compare.files import slugify
+    from compare.paths import raw_dir
     from compare.sources.catalog import load_catalog
+    from compare.sources.importers import spec_files
 
     cfg, cfg_path = read_network_config(name)
     catalog = load_catalog()
-    city_cfgs = cfg["cities"]
+    attribution: set[str] = set()
+    for c in cfg["cities"].values():
+        # catalog data sets as the importers read them (the grid importer names its own data set)
+        for label in spec_files(c, catalog, raw_dir(), cfg_path):
+            ds_id = label.split(":", 1)[0]
+            if ds_id != "path" and ds_id in catalog.datasets:
+                attribution.add(catalog[ds_id].citation)
+        # a user's own file carries its citation (and licence) in the config
+        areas = c["areas"] if isinstance(c["areas"], list) else [c["areas"]]
+        for spec in list(c.get("sources") or []) + areas:
+            if spec.get("citation") and not spec.get("dataset"):
+                lic = f" ({spec['licence']})" if spec.get("licence") else ""
+                attribution.add(f"{spec['citation']}{lic}")
     return {
         "id": slugify(str(cfg.get("name") or name), what="network"),
         "name": cfg.get("title") or cfg.get("name") or str(name),
         "description": " ".join(str(cfg.get("description", "")).split()),
         "config": str(cfg_path),
-        "attribution": sorted(
-            {
-                catalog[s["dataset"]].citation
-                for c in city_cfgs.values()
-                for s in list(c.get("sources") or [])
-                + (c["areas"] if isinstance(c["areas"], list) else [c["areas"]])
-                if "dataset" in s and s["dataset"] in catalog.datasets
-            }
-        ),
+        "attribution": sorted(attribution),
     }
 
 

@@ -121,7 +121,10 @@ def part_models(d: PlaybookData) -> Part:
     profiled = [c for c in d.cities if c.id in d.profiles]
     if not profiled:
         out.append(
-            "<p>No city of the network has a governance profile (data/governance): there is no model to compare.</p>"
+            "<p>No city of the network has a governance profile: there is no model to compare. A city adds one "
+            "by writing <code>data/governance/&lt;city&gt;.yml</code> (schema and evidence rules in "
+            "<code>data/governance/README.md</code>; <code>python -m compare schema profile</code> gives the JSON "
+            "Schema for editors) and naming it under the city's <code>governance_profile:</code> in the network file.</p>"
         )
         return Part("models", "1. Models", "".join(out))
     if d.similarity is None:

@@ -71,3 +71,29 @@ def test_cities_left_out_of_a_run_are_listed_as_not_run(tmp_path):
     assert {r.name: r.status for r in records if r.kind == "city"} == {
         "vantaa": "ran", "helsinki": "not run", "espoo": "not run", "berlin": "not run"
     }  # fmt: skip
+
+
+def test_the_networks_attribution_names_grid_data_and_a_users_own_cited_files(tmp_path):
+    from compare.sources import network_record
+
+    f = tmp_path / "mine.yml"
+    f.write_text(
+        """name: mine
+cities:
+  myville:
+    name: Myville
+    sources:
+      - {importer: generic, path: pop.csv, id_column: id, period: "2023", variables: {population: pop},
+         citation: "Myville Statistics (2023). Population by district.", licence: CC BY 4.0}
+    areas: {importer: generic, path: districts.geojson, id_column: id}
+    group_definitions: []
+  ljubljana:
+    name: Ljubljana
+    sources: [{importer: census_grid}]
+    areas: {importer: census_grid, lon: 14.5058, lat: 46.0569}
+""",
+        encoding="utf-8",
+    )
+    att = network_record(f)["attribution"]
+    assert "Myville Statistics (2023). Population by district. (CC BY 4.0)" in att
+    assert any("Census 2021 population grid" in a for a in att)

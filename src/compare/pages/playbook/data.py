@@ -11,6 +11,7 @@ with that fact instead of figures.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,13 +157,10 @@ def collect_playbook_data(
     from compare.sources import load_network, read_network_config
 
     out_dir = Path(out_dir)
-    import warnings
-
     source = network.get("config") or network["id"]
     cfg, _ = read_network_config(source)
-    with (
-        warnings.catch_warnings()
-    ):  # the city reports show the import's notes; the Playbook does not repeat them
+    # the city reports show the import's notes; the Playbook does not repeat them
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         net = load_network(source)
     rubric = load_rubric()
@@ -192,10 +190,17 @@ def collect_playbook_data(
     # scores (the local group's consensus where it exists), the desk review of the others
     from compare.governance import load_profiles
 
-    others = {k: p for k, p in load_profiles(rubric=rubric).items() if k not in profiles and k not in order}
+    # (a profile the network already reads, e.g. vantaa.yml behind a `vantaa-paavo` entry, is not an outsider)
+    own_paths = {p.path for p in all_profiles.values()}
+    others = {
+        k: p
+        for k, p in load_profiles(rubric=rubric).items()
+        if k not in profiles and k not in order and p.path not in own_paths
+    }
     peers = scores if len(scores) else desk
     if others:
-        peers = pd.concat([peers, score_matrix(others, rubric).reindex(columns=peers.columns)])
+        outside = score_matrix(others, rubric)
+        peers = pd.concat([peers, outside.reindex(columns=peers.columns)]) if len(peers.columns) else outside
     names = _city_names(others, catalogue) | {e.id: e.name for e in entries}
     recs = recommend_transfers(
         peers, catalogue, rubric, cities=order, contexts=city_contexts(entries), names=names, partners=order

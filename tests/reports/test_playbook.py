@@ -253,3 +253,29 @@ def test_a_lesson_is_never_stronger_than_its_design(page):
     # an interval that includes zero is read as no distinguishable effect, and links to its source
     assert "no effect can be told apart from zero" in lessons
     assert 'href="vantaa.html#6.-Effects-of-local-actions"' in lessons
+
+
+def test_without_a_pdf_renderer_the_html_is_written_and_says_what_to_install(out, tmp_path, monkeypatch):
+    import compare.pages.playbook as pbmod
+    from compare.pages.playbook import PlaybookPDFError, build_playbook, write_playbook
+    from compare.sources import network_record
+
+    folder = tmp_path / "nopdf"
+    folder.mkdir()
+    for f in out.glob("*.results.json"):
+        shutil.copy(f, folder / f.name)
+    pb = build_playbook(network_record("helsinki-berlin"), folder)
+
+    def no_pango(*a, **k):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(pbmod, "render_pdf", no_pango)
+    with pytest.raises(PlaybookPDFError) as exc:
+        pb.write()
+    msg = str(exc.value)
+    assert str(folder / "playbook.html") in msg and "libpango" in msg and "apt-get install" in msg
+    assert (folder / "playbook.html").is_file() and not (folder / "playbook.pdf").exists()
+    # the next run tries the PDF again instead of calling the Playbook current
+    monkeypatch.undo()
+    assert not write_playbook(network_record("helsinki-berlin"), folder)["unchanged"]
+    assert (folder / "playbook.pdf").is_file()

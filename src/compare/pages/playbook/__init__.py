@@ -27,6 +27,7 @@ from compare.pages.playbook.render import render_html, render_pdf
 
 __all__ = [
     "Playbook",
+    "PlaybookPDFError",
     "build_playbook",
     "write_playbook",
     "inputs_fingerprint",
@@ -47,6 +48,10 @@ __all__ = [
 ]
 
 
+class PlaybookPDFError(RuntimeError):
+    """The Playbook's HTML was written but its PDF could not be rendered (the message says why)."""
+
+
 @dataclass
 class Playbook:
     """A built Playbook: its data, parts, version and HTML (``write()`` writes HTML, PDF and JSON)."""
@@ -65,11 +70,26 @@ class Playbook:
         """Write ``playbook.html``, ``playbook.pdf`` and ``playbook.json`` atomically; return their paths.
 
         The PDF is rendered before anything is written, so a failure leaves the previous
-        Playbook in place; the version record is written last.
+        Playbook in place; the version record is written last. When WeasyPrint cannot run (it or
+        the Pango library is missing), the HTML and the version record are written and
+        :class:`PlaybookPDFError` says so.
         """
         paths = {k: safe_join(self.out_dir, "playbook", suffix=s) for k, s in
                  (("html", ".html"), ("pdf", ".pdf"), ("json", ".json"))}  # fmt: skip
-        pdf_bytes = render_pdf(self.html, base_url=str(self.out_dir)) if pdf else None
+        try:
+            pdf_bytes = render_pdf(self.html, base_url=str(self.out_dir)) if pdf else None
+        except (ImportError, OSError) as exc:
+            # WeasyPrint or its system libraries (Pango) are missing: the HTML is still worth having,
+            # the version record is left without its inputs so the next run tries the PDF again
+            self.version.inputs = ""
+            atomic_write_text(paths["html"], self.html)
+            atomic_write_text(paths["json"], self.version.to_json())
+            kept = " (the playbook.pdf on disk is of an earlier version)" if paths["pdf"].is_file() else ""
+            raise PlaybookPDFError(
+                f"{paths['html']} written, but playbook.pdf could not be rendered{kept}: {type(exc).__name__}: "
+                f"{exc}. WeasyPrint needs the Pango library (Debian: apt-get install libpango-1.0-0 "
+                "libpangoft2-1.0-0)"
+            ) from exc
         atomic_write_text(paths["html"], self.html)
         if pdf_bytes is not None:
             atomic_write_bytes(paths["pdf"], pdf_bytes)

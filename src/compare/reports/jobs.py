@@ -140,7 +140,9 @@ class RunSummary:
         """Text summary for the console."""
         lines = [o.describe() for o in self.outcomes]
         if self.playbook_error:
-            lines.append(f"playbook: FAILED ({self.playbook_error}); the previous Playbook is kept")
+            pdf_only = "written, but playbook.pdf" in self.playbook_error  # its HTML is new
+            kept = "" if pdf_only else "; the previous Playbook is kept"
+            lines.append(f"playbook: FAILED ({self.playbook_error}){kept}")
         elif self.playbook:
             state = "current (unchanged)" if self.playbook.get("unchanged") else "written"
             took = f" ({self.playbook['seconds']:.1f} s)" if "seconds" in self.playbook else ""

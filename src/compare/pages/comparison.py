@@ -135,13 +135,16 @@ def load_comparison(network: str, cities: list[str] | None = None, n_clusters: i
     return v
 
 
-def network_governance(net, cities, rubric, n_clusters: int = 2):
+def network_governance(net, cities, rubric, n_clusters: int = 2, *, all_profiles: dict | None = None):
     """Profiles, assessed scores, score matrix and model clustering of a network's cities.
 
     One profile per city (a city with two data entries is counted once); scores are the local
     group's consensus of the latest round where it exists, else the desk review
     (:func:`compare.governance.assessment_scores`); the clustering (:class:`ModelSimilarity`)
     runs only with more profiles than clusters.
+
+    ``all_profiles`` are the network's profiles when the caller has read them already
+    (:func:`compare.pages.city.network_profiles`); they are read here otherwise.
 
     Returns
     -------
@@ -161,7 +164,9 @@ def network_governance(net, cities, rubric, n_clusters: int = 2):
     from compare.pages.city import network_profiles
 
     profiles, seen = {}, set()
-    for k, v in network_profiles(net, rubric).items():
+    if all_profiles is None:
+        all_profiles = network_profiles(net, rubric)
+    for k, v in all_profiles.items():
         if k in cities and v.path not in seen:  # one row per profile (a city may have two data entries)
             profiles[k] = v
             seen.add(v.path)

@@ -62,6 +62,8 @@ class PlaybookData:
     assessed: Any
     scores: pd.DataFrame
     desk_scores: pd.DataFrame
+    desk_dimensions: pd.DataFrame
+    dimensions: pd.DataFrame
     similarity: Any
     recommendations: Any
     comparison: dict | None
@@ -78,9 +80,10 @@ class PlaybookData:
 
     def name(self, city_id: str) -> str:
         """Display name of a city id (network cities and catalogue cities such as Amadora)."""
-        for c in self.cities:
-            if c.id == city_id:
-                return c.name
+        try:
+            return self.city(city_id).name
+        except KeyError:
+            pass  # a peer outside the network, or a city the catalogue declares
         if city_id in self.peer_names:
             return self.peer_names[city_id]
         declared = self.catalogue.cities.get(city_id) or {}
@@ -152,7 +155,14 @@ def collect_playbook_data(
     >>> [c.status for c in d.cities]
     ['not run', 'not run', 'not run', 'not run']
     """
-    from compare.governance import load_practices, load_rubric, recommend_transfers, score_matrix
+    from compare.governance import (
+        assessment_matrix,
+        load_practices,
+        load_rubric,
+        recommend_transfers,
+        score_matrix,
+    )
+    from compare.pages.city import network_profiles
     from compare.pages.comparison import network_data_sources, network_governance
     from compare.sources import load_network, read_network_config
 
@@ -165,8 +175,11 @@ def collect_playbook_data(
         net = load_network(source)
     rubric = load_rubric()
     order = [c for c in cfg["cities"] if c in net.cities]
-    profiles, assessed, scores, similarity = network_governance(net, order, rubric, n_clusters)
-    all_profiles = {cid: p for cid, p in _profiles_of(net, rubric).items() if cid in order}
+    network_wide = network_profiles(net, rubric)  # read and checked against the data once
+    profiles, assessed, scores, similarity = network_governance(
+        net, order, rubric, n_clusters, all_profiles=network_wide
+    )
+    all_profiles = {cid: p for cid, p in network_wide.items() if cid in order}
     runs = {slugify(o.name): o for o in outcomes or []}
     entries = []
     for cid in order:
@@ -188,15 +201,9 @@ def collect_playbook_data(
     desk = score_matrix(profiles, rubric) if profiles else pd.DataFrame()
     # peers are every profiled city (the catalogue is shared by all networks): the network's own
     # scores (the local group's consensus where it exists), the desk review of the others
-    from compare.governance import load_profiles
-
-    # (a profile the network already reads, e.g. vantaa.yml behind a `vantaa-paavo` entry, is not an outsider)
-    own_paths = {p.path for p in all_profiles.values()}
-    others = {
-        k: p
-        for k, p in load_profiles(rubric=rubric).items()
-        if k not in profiles and k not in order and p.path not in own_paths
-    }
+    # (a profile the network already reads, e.g. vantaa.yml behind a `vantaa-paavo` entry, is not an
+    # outsider, and is not read again)
+    others = _outside_profiles({Path(p.path).resolve() for p in all_profiles.values()}, set(order), rubric)
     peers = scores if len(scores) else desk
     if others:
         outside = score_matrix(others, rubric)
@@ -221,6 +228,8 @@ def collect_playbook_data(
         assessed=assessed,
         scores=scores,
         desk_scores=desk,
+        desk_dimensions=score_matrix(profiles, rubric, level="dimension") if profiles else pd.DataFrame(),
+        dimensions=assessment_matrix(assessed, rubric, level="dimension") if profiles else pd.DataFrame(),
         similarity=similarity,
         recommendations=recs,
         comparison=comparison,
@@ -253,10 +262,18 @@ def _city_names(profiles: dict, catalogue) -> dict[str, str]:
     return out
 
 
-def _profiles_of(net, rubric) -> dict:
-    from compare.pages.city import network_profiles
+def _outside_profiles(own_paths: set[Path], cities: set[str], rubric) -> dict:
+    """The profiles of ``data/governance`` that are neither read by the network nor named like its cities."""
+    from compare.governance import load_profiles
+    from compare.paths import data_dir
 
-    return network_profiles(net, rubric)
+    folder = data_dir() / "governance"
+    stems = [
+        f.stem
+        for f in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
+        if f.resolve() not in own_paths and f.stem not in cities
+    ]
+    return load_profiles(rubric=rubric, cities=stems) if stems else {}
 
 
 def _self_assessment(city: str, profile, rubric, name: str):

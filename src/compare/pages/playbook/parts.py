@@ -17,8 +17,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pandas as pd
-
 from compare.pages.html import esc
 from compare.pages.playbook.data import CityEntry, PlaybookData
 
@@ -289,20 +287,15 @@ def _comparability(d: PlaybookData) -> str:
 
 def _dimension_table(d: PlaybookData, c: CityEntry) -> str:
     """Dimension means of the city's desk review and, where it exists, its local group's consensus."""
-    rub = d.rubric
-    desk = d.desk_scores.loc[c.id] if c.id in d.desk_scores.index else None
-    used = d.scores.loc[c.id] if c.id in d.scores.index else None
-    if desk is None:
+    if c.id not in d.desk_dimensions.index:
         return "<p>No rubric scores.</p>"
-    consensus = c.self_assessment is not None and used is not None
+    desk = d.desk_dimensions.loc[c.id]
+    consensus = c.self_assessment is not None and c.id in d.dimensions.index
     rows = []
-    for dim in rub.dimensions:
-        ids = [k.id for k in dim.criteria]
-        a = pd.to_numeric(desk.reindex(ids), errors="coerce").mean()
-        row = [esc(dim.name), esc(_num(a, 1))]
+    for dim in d.rubric.dimensions:
+        row = [esc(dim.name), esc(_num(desk.get(dim.id), 1))]
         if consensus:
-            b = pd.to_numeric(used.reindex(ids), errors="coerce").mean()
-            row.append(esc(_num(b, 1)))
+            row.append(esc(_num(d.dimensions.at[c.id, dim.id], 1)))
         rows.append(row)
     header = ["Dimension", "Desk review (0-4)"] + (["Local group's consensus (0-4)"] if consensus else [])
     return _table(header, rows)

@@ -30,6 +30,7 @@ __all__ = [
     "PlaybookPDFError",
     "build_playbook",
     "write_playbook",
+    "playbook_paths",
     "inputs_fingerprint",
     "PlaybookData",
     "CityEntry",
@@ -46,6 +47,17 @@ __all__ = [
     "render_html",
     "render_pdf",
 ]
+
+
+def playbook_paths(out_dir: str | Path) -> dict[str, Path]:
+    """``html``, ``pdf`` and ``json`` paths of a network's Playbook in its report folder.
+
+    Examples
+    --------
+    >>> sorted(p.name for p in playbook_paths("reports/n").values())
+    ['playbook.html', 'playbook.json', 'playbook.pdf']
+    """
+    return {k: safe_join(out_dir, "playbook", suffix=s) for k, s in (("html", ".html"), ("pdf", ".pdf"), ("json", ".json"))}
 
 
 class PlaybookPDFError(RuntimeError):
@@ -74,8 +86,7 @@ class Playbook:
         the Pango library is missing), the HTML and the version record are written and
         :class:`PlaybookPDFError` says so.
         """
-        paths = {k: safe_join(self.out_dir, "playbook", suffix=s) for k, s in
-                 (("html", ".html"), ("pdf", ".pdf"), ("json", ".json"))}  # fmt: skip
+        paths = playbook_paths(self.out_dir)
         try:
             pdf_bytes = render_pdf(self.html, base_url=str(self.out_dir)) if pdf else None
         except (ImportError, OSError) as exc:
@@ -210,8 +221,7 @@ def write_playbook(network, out_dir=None, outcomes=None, *, pdf: bool = True, fo
 
         out_dir = default_output_folder(network["id"])
     fp = inputs_fingerprint(network, out_dir, outcomes)
-    paths = {k: safe_join(out_dir, "playbook", suffix=s) for k, s in
-             (("html", ".html"), ("pdf", ".pdf"), ("json", ".json"))}  # fmt: skip
+    paths = playbook_paths(out_dir)
     previous = read_version(paths["json"])
     if (
         not force

@@ -150,7 +150,9 @@ def key_results(a: CityAssessment) -> dict:
 
 def _records(frame: pd.DataFrame) -> list[dict]:
     """JSON-ready rows (NaN as ``None``)."""
-    return [] if frame.empty else frame.astype(object).where(frame.notna(), None).to_dict("records")
+    from compare.pages.results import to_jsonable
+
+    return [] if frame.empty else to_jsonable(frame.to_dict("records"))
 
 
 def latest_intervals(a: CityAssessment, latest: pd.DataFrame, n_boot: int = 199) -> dict:

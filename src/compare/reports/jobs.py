@@ -113,6 +113,7 @@ class RunSummary:
     wall_s: float = 0.0
     playbook: dict | None = None
     playbook_error: str | None = None
+    playbook_html_written: bool = False  # the Playbook failed only at its PDF
 
     @property
     def n_failed(self) -> int:
@@ -140,8 +141,7 @@ class RunSummary:
         """Text summary for the console."""
         lines = [o.describe() for o in self.outcomes]
         if self.playbook_error:
-            pdf_only = "written, but playbook.pdf" in self.playbook_error  # its HTML is new
-            kept = "" if pdf_only else "; the previous Playbook is kept"
+            kept = "" if self.playbook_html_written else "; the previous Playbook is kept"
             lines.append(f"playbook: FAILED ({self.playbook_error}){kept}")
         elif self.playbook:
             state = "current (unchanged)" if self.playbook.get("unchanged") else "written"

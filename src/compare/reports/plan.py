@@ -304,5 +304,8 @@ def run_network(
         summary.playbook = write_playbook(plan.network, plan.out_dir, outcomes)
         summary.playbook["seconds"] = time.perf_counter() - t0
     except Exception as exc:  # noqa: BLE001 - reported on the console and in the exit code
+        from compare.pages.playbook import PlaybookPDFError
+
         summary.playbook_error = f"{type(exc).__name__}: {exc}"
+        summary.playbook_html_written = isinstance(exc, PlaybookPDFError)
     return summary

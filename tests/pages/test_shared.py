@@ -136,3 +136,23 @@ def test_a_city_panel_is_the_network_panel_computed_for_the_city_alone(vantaa, m
     full = network_panel(a.network, TREND_INDICES)
     assert list(tmp_path.glob("panel-*.parquet")), "the network panel was written for the other reports"
     assert set(full["city"]) == set(pop["city"])
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["computed-in-kernel", "read-from-shared-file"])
+def test_profiles_of_a_city_and_its_peers_are_the_rows_of_the_network_table(vantaa, monkeypatch, tmp_path, shared):
+    """A report's multiscalar profiles equal latest_profiles computed for its cities alone (exactly)."""
+    from compare.pages import segregation_change as W
+
+    if shared:
+        monkeypatch.setenv(SHARED_ENV, str(tmp_path))
+    else:
+        monkeypatch.delenv(SHARED_ENV, raising=False)
+    net = vantaa.network
+    pop = net.population
+    for city, peers in [("vantaa", ["helsinki", "espoo", "berlin"]), ("berlin", ["vantaa"])]:
+        alone = W.latest_profiles(pop[pop["city"].isin([city, *peers])], net.definitions_for(city), net.areas)
+        rows = W._profiles_of(net, [city, *peers], net.definitions_for(city))
+        assert len(rows) and set(rows["city"]) <= {city, *peers}
+        pd.testing.assert_frame_equal(rows, alone, check_exact=True)
+    if shared:
+        assert len(list(tmp_path.glob("profiles-*.parquet"))) == 1, "computed once, written for the others"

@@ -165,9 +165,7 @@ def load_change(a, *, n_sim: int = 29, n_boot: int = 49, n_types: int = 4, seed:
             pop[(pop["city"] == a.city) & (pop["period"] == a.map_period)], [gd], n_boot=n_boot, seed=seed
         )
     # profiles of the city and its peers, each in its latest period reporting the definition
-    profiles = latest_profiles(
-        pop[pop["city"].isin([a.city, *a.peers])], net.definitions_for(a.city), net.areas
-    )
+    profiles = _profiles_of(net, [a.city, *a.peers], net.definitions_for(a.city))
     # status classes of every period (the report's local indicators, all periods)
     present = list(dict.fromkeys(a.local["group_definition"]))
     weights = {d: (-1.0 if d in FAVOURABLE_GROUPS else 1.0) for d in present}
@@ -233,6 +231,25 @@ def latest_profiles(
             multiscalar_profile_network(sub, [gd], areas, indices=["dissimilarity"], distances=distances)
         )
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _profiles_of(net, cities, definitions, distances=PROFILE_DISTANCES) -> pd.DataFrame:
+    """:func:`latest_profiles` of ``cities`` for ``definitions``: rows of the network's shared table.
+
+    The network's table (:func:`compare.pages.shared.network_profiles`) is computed once for all
+    its reports; the rows come in the order :func:`latest_profiles` gives them (definitions in
+    the order given, cities sorted).
+    """
+    from compare.indicators.panel import definitions_from
+    from compare.pages.shared import network_profiles
+
+    full = network_profiles(net, distances)
+    if full.empty:
+        return pd.DataFrame()
+    keep = full["city"].isin(list(cities))
+    parts = [full[keep & (full["group_definition"] == gd.name)] for gd in definitions_from(definitions)]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def change_table(w: ChangeAndScale) -> pd.DataFrame:
@@ -532,8 +549,7 @@ def fig_network_profiles(v, *, distances=PROFILE_DISTANCES):
     from compare.plots.methods import plot_profiles
 
     net = v.network
-    pop = net.population[net.population["city"].isin(v.cities)]
-    prof = latest_profiles(pop, net.group_definitions, net.areas, distances=distances)
+    prof = _profiles_of(net, v.cities, net.group_definitions, distances=distances)
     return plot_profiles(
         prof,
         title="Dissimilarity D on local environments of growing size, every city in its latest period "

@@ -1,8 +1,8 @@
 """Tables every report of a network shares, computed once per run and read by the others.
 
-Each city report shows its trend indices against every peer, and the network comparison shows
-the same panel: computed in every notebook, the panel of all cities costs each report as much as
-the network has cities (the whole run grows with the square of the number of cities).
+Each city report shows its trend indices and its multiscalar profile against every peer, and the
+network comparison shows the same tables: computed in every notebook, they cost each report as
+much as the network has cities (the whole run grows with the square of the number of cities).
 :func:`shared_table` computes such a table once: the report runner points
 ``$COMPARE_SHARED_CACHE`` at ``reports/<network>/.shared``; the first kernel that asks takes a
 lock (:func:`fcntl.flock`, released by the system if the kernel dies), computes the table and
@@ -24,7 +24,7 @@ import pandas as pd
 
 from compare.paths import SHARED_CACHE_ENV
 
-__all__ = ["SHARED_ENV", "shared_table", "network_panel", "table_key"]
+__all__ = ["SHARED_ENV", "shared_table", "network_panel", "network_profiles", "table_key"]
 
 #: environment variable naming the folder of shared tables (set by the report runner)
 SHARED_ENV = SHARED_CACHE_ENV
@@ -190,3 +190,51 @@ def network_panel(net, indices) -> pd.DataFrame:
     pop, defs = net.population, net.group_definitions
     key = table_key(pop, sorted(defs.items()), list(indices), _code_digest("indicators", "model"))
     return shared_table("panel", key, lambda: compute_panel(pop, defs, indices=list(indices)))
+
+
+def _areas_digest(areas) -> str:
+    """sha256 of the areas' cities, ids, CRS and geometries (WKB), for a table's key."""
+    h = hashlib.sha256(repr(areas.crs).encode())
+    for col in ("city", "area_id"):
+        h.update("\x1f".join(map(str, areas[col])).encode())
+    for wkb in areas.geometry.to_wkb():
+        h.update(b"" if wkb is None else wkb)
+    return h.hexdigest()
+
+
+def network_profiles(net, distances) -> pd.DataFrame:
+    """Multiscalar profiles of D of every city of a network, each in its latest period reporting a definition.
+
+    :func:`compare.pages.segregation_change.latest_profiles` of the whole network, shared by its
+    reports (:func:`shared_table`): a city's report selects its own and its peers' rows for its
+    definitions (a city's profile depends on its own areas and counts only, so the rows are
+    those a report computing them alone would get; tested).
+
+    Parameters
+    ----------
+    net : Network
+    distances : sequence of float
+        Radii of the local environments in metres.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> from compare.sources import load_network
+    >>> p = network_profiles(load_network("helsinki-berlin"), [0.0, 1000.0])  # doctest: +SKIP
+    >>> sorted(p["city"].unique())  # doctest: +SKIP
+    ['berlin', 'espoo', 'helsinki', 'vantaa']
+    """
+    from compare.pages.segregation_change import latest_profiles
+
+    pop, defs, areas = net.population, net.group_definitions, net.areas
+    key = table_key(
+        pop,
+        sorted(defs.items()),
+        _areas_digest(areas),
+        [float(d) for d in distances],
+        _code_digest("indicators", "model", "pages/segregation_change"),
+    )
+    return shared_table("profiles", key, lambda: latest_profiles(pop, defs, areas, distances=distances))

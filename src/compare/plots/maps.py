@@ -47,6 +47,27 @@ DISADVANTAGE_COLOURS: dict[str, str] = {
 _COVERED_STYLE = {"edgecolor": "black", "linewidth": 1.6, "facecolor": "none"}
 
 
+def _plot_geometries(frame, ax, **style):
+    """``frame.plot(ax=ax, **style)`` without the full draw geopandas requests after each call.
+
+    geopandas ends every ``plot`` with ``canvas.draw_idle()``; on a non-interactive canvas (Agg,
+    the notebook's inline backend) that draws the whole figure on the spot, once per layer,
+    although it is drawn again when it is displayed or saved (a map of three layers was drawn
+    four times). The request is dropped for the duration of the call only.
+    """
+    canvas = ax.figure.canvas
+    own = "draw_idle" in vars(canvas)
+    previous = vars(canvas).get("draw_idle")
+    canvas.draw_idle = lambda *args, **kwargs: None
+    try:
+        return frame.plot(ax=ax, **style)
+    finally:
+        if own:
+            canvas.draw_idle = previous
+        else:
+            del canvas.draw_idle
+
+
 def class_breaks(values: Sequence[float] | np.ndarray, k: int | None = None) -> np.ndarray:
     """Upper bounds of quantile classes suited to the number of areas.
 
@@ -159,7 +180,7 @@ def _outline(ax, areas, covered: Iterable[str] | None, handles: list) -> int:
     ids = {str(c) for c in covered}
     sel = areas[areas["area_id"].astype(str).isin(ids)]
     if len(sel):
-        sel.boundary.plot(ax=ax, color="black", linewidth=1.6)
+        _plot_geometries(sel.boundary, ax, color="black", linewidth=1.6)
         handles.append(Patch(**_COVERED_STYLE, label="covered by the model"))
     return len(sel)
 
@@ -253,9 +274,11 @@ def plot_choropleth(
     else:
         fig = ax.figure
     missing = data[finite.isna()]
-    data[finite.notna()].plot(ax=ax, column=column, cmap=colours, norm=norm, edgecolor="white", linewidth=0.3)
+    _plot_geometries(
+        data[finite.notna()], ax, column=column, cmap=colours, norm=norm, edgecolor="white", linewidth=0.3
+    )
     if len(missing):
-        missing.plot(ax=ax, color="#d9d9d9", edgecolor="white", linewidth=0.3, hatch="///")
+        _plot_geometries(missing, ax, color="#d9d9d9", edgecolor="white", linewidth=0.3, hatch="///")
     scale = 100.0 if percent else 1.0
     handles = []
     for i in range(len(bounds) - 1):
@@ -319,7 +342,7 @@ def plot_categories(
         fig.subplots_adjust(left=0.09, right=0.72, bottom=0.17, top=0.93)
     else:
         fig = ax.figure
-    data.plot(ax=ax, color=data[column].map(palette), edgecolor="white", linewidth=0.3)
+    _plot_geometries(data, ax, color=data[column].map(palette), edgecolor="white", linewidth=0.3)
     counts = data[column].value_counts()
     handles = [
         Patch(facecolor=palette[c], edgecolor="0.5", label=f"{c} ({counts[c]})")

@@ -459,6 +459,8 @@ def _large_network(args, root: Path, work: Path) -> dict:
 
     load_network(net_id)  # the network import cache warm, as for the example network
     out = work / "large"
+    for sub in ("half", "full", "baseline"):  # an --output folder must exist (a typo is refused)
+        (out / sub).mkdir(parents=True, exist_ok=True)
     half = list(chosen)[: len(chosen) // 2]
     print(f"--- {len(chosen)}-city network {net_id}: {_load()}")
     t_half = _cli(net_id, "--jobs", str(args.jobs), "--force", "-q", "--cities", *half,

@@ -222,3 +222,26 @@ def test_point_outside_any_centre_names_the_nearest():
     uc = delineate_urban_centres(cells, countries=False)
     with pytest.raises(ConfigError, match="nearest is UC0001"):
         centre_at(uc, cells, 20.0, 40.0)
+
+
+def test_the_centre_of_a_point_is_found_once_then_read_from_its_memo(monkeypatch):
+    """centre_containing keeps its answer beside the cells cache: the second ask reads no cell."""
+    from compare.sources import grid_city
+
+    lille = (3.0573, 50.6292)
+    uc, cells = grid_city.europe_centres()
+    expected = centre_at(uc, cells, *lille)
+    assert grid_city.centre_containing(*lille) == expected
+    memo = list(grid_city.raw_dir().joinpath(".cache").glob("centre-of-point-*.json"))
+    assert len(memo) == 1
+
+    def no_cells(raw=None):
+        raise AssertionError("the grid was read again")
+
+    monkeypatch.setattr(grid_city, "europe_centres", no_cells)
+    assert grid_city.centre_containing(*lille) == expected
+    # a point in no centre is refused with the nearest centre named, and never kept
+    monkeypatch.undo()
+    with pytest.raises(ConfigError, match="lies in no urban centre"):
+        grid_city.centre_containing(0.0, 0.0)
+    assert "0.0,0.0" not in memo[0].read_text()

@@ -123,11 +123,46 @@ def europe_centres(raw: str | Path | None = None):
 
 
 def centre_containing(lon: float, lat: float, raw=None) -> str:
-    """Id of the urban centre containing a WGS84 point (``ConfigError`` naming the nearest otherwise)."""
+    """Id of the urban centre containing a WGS84 point (``ConfigError`` naming the nearest otherwise).
+
+    Finding it reads every cell of the grid (about 1.5 s); the answer is kept beside the cells
+    cache in ``data/raw/.cache/centre-of-point-<key>.json``, under the same key (the grid files
+    and the code that reads and delineates them), so every report of a grid city asking which
+    centre it is reads a small file instead. A point in no centre is not kept (it raises).
+
+    Examples
+    --------
+    >>> centre_containing(2.3522, 48.8566)  # Paris  # doctest: +SKIP
+    'FR...'
+    """
+    import json
+
+    from compare.files import atomic_write_text
     from compare.sources.urban_centres import centre_at
 
+    raw = Path(raw) if raw is not None else raw_dir()
+    key = _key(grid_folder(raw))
+    memo = raw / ".cache" / f"centre-of-point-{key}.json"
+    point = f"{float(lon)!r},{float(lat)!r}"
+    try:
+        known = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # absent or unreadable: found again
+        known = {}
+    if isinstance(known, dict) and isinstance(known.get(point), str):
+        return known[point]
     uc, cells = europe_centres(raw)
-    return centre_at(uc, cells, lon, lat)
+    centre = centre_at(uc, cells, lon, lat)
+    known = known if isinstance(known, dict) else {}
+    known[point] = centre
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(memo, json.dumps(known, indent=0, sort_keys=True))
+        for old in memo.parent.glob("centre-of-point-*.json"):
+            if old != memo:
+                old.unlink(missing_ok=True)
+    except OSError:  # a read-only data folder: found again next time
+        pass
+    return centre
 
 
 def cells_of_centre(centre_id: str, raw=None) -> tuple[pd.DataFrame, str]:

@@ -36,6 +36,7 @@ __all__ = [
     "spatial_markov_table",
     "fig_network_profiles",
     "latest_profiles",
+    "network_multiscalar_profiles",
     "types_table",
     "fig_type_transitions",
 ]
@@ -233,17 +234,52 @@ def latest_profiles(
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def network_multiscalar_profiles(net, distances=PROFILE_DISTANCES) -> pd.DataFrame:
+    """:func:`latest_profiles` of every city of a network, for all its definitions, shared by its reports.
+
+    Computed once per run (:func:`compare.pages.shared.shared_table`); a city's report selects its
+    own and its peers' rows for its definitions (:func:`_profiles_of`). A city's profile depends on
+    its own areas and counts only, so the rows are those a report computing them alone gets (tested).
+
+    Parameters
+    ----------
+    net : Network
+    distances : sequence of float
+        Radii of the local environments in metres.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> p = network_multiscalar_profiles(a.network, [0.0, 1000.0])  # doctest: +SKIP
+    >>> sorted(p["city"].unique())  # doctest: +SKIP
+    ['berlin', 'espoo', 'helsinki', 'vantaa']
+    """
+    from compare.pages.shared import _areas_digest, _code_digest, shared_table, table_key
+
+    pop, defs, areas = net.population, net.group_definitions, net.areas
+    key = table_key(
+        pop,
+        sorted(defs.items()),
+        _areas_digest(areas),
+        [float(d) for d in distances],
+        _code_digest("indicators", "model", "pages/segregation_change"),
+    )
+    return shared_table("profiles", key, lambda: latest_profiles(pop, defs, areas, distances=distances))
+
+
 def _profiles_of(net, cities, definitions, distances=PROFILE_DISTANCES) -> pd.DataFrame:
     """:func:`latest_profiles` of ``cities`` for ``definitions``: rows of the network's shared table.
 
-    The network's table (:func:`compare.pages.shared.network_profiles`) is computed once for all
+    The network's table (:func:`network_multiscalar_profiles`) is computed once for all
     its reports; the rows come in the order :func:`latest_profiles` gives them (definitions in
     the order given, cities sorted).
     """
     from compare.indicators.panel import definitions_from
-    from compare.pages.shared import network_profiles
 
-    full = network_profiles(net, distances)
+    full = network_multiscalar_profiles(net, distances)
     if full.empty:
         return pd.DataFrame()
     keep = full["city"].isin(list(cities))

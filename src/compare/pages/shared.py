@@ -24,7 +24,7 @@ import pandas as pd
 
 from compare.paths import SHARED_CACHE_ENV
 
-__all__ = ["SHARED_ENV", "shared_table", "network_panel", "network_profiles", "table_key"]
+__all__ = ["SHARED_ENV", "shared_table", "network_panel", "table_key"]
 
 #: environment variable naming the folder of shared tables (set by the report runner)
 SHARED_ENV = SHARED_CACHE_ENV
@@ -200,41 +200,3 @@ def _areas_digest(areas) -> str:
     for wkb in areas.geometry.to_wkb():
         h.update(b"" if wkb is None else wkb)
     return h.hexdigest()
-
-
-def network_profiles(net, distances) -> pd.DataFrame:
-    """Multiscalar profiles of D of every city of a network, each in its latest period reporting a definition.
-
-    :func:`compare.pages.segregation_change.latest_profiles` of the whole network, shared by its
-    reports (:func:`shared_table`): a city's report selects its own and its peers' rows for its
-    definitions (a city's profile depends on its own areas and counts only, so the rows are
-    those a report computing them alone would get; tested).
-
-    Parameters
-    ----------
-    net : Network
-    distances : sequence of float
-        Radii of the local environments in metres.
-
-    Returns
-    -------
-    pandas.DataFrame
-
-    Examples
-    --------
-    >>> from compare.sources import load_network
-    >>> p = network_profiles(load_network("helsinki-berlin"), [0.0, 1000.0])  # doctest: +SKIP
-    >>> sorted(p["city"].unique())  # doctest: +SKIP
-    ['berlin', 'espoo', 'helsinki', 'vantaa']
-    """
-    from compare.pages.segregation_change import latest_profiles
-
-    pop, defs, areas = net.population, net.group_definitions, net.areas
-    key = table_key(
-        pop,
-        sorted(defs.items()),
-        _areas_digest(areas),
-        [float(d) for d in distances],
-        _code_digest("indicators", "model", "pages/segregation_change"),
-    )
-    return shared_table("profiles", key, lambda: latest_profiles(pop, defs, areas, distances=distances))

@@ -139,7 +139,9 @@ def test_a_city_panel_is_the_network_panel_computed_for_the_city_alone(vantaa, m
 
 
 @pytest.mark.parametrize("shared", [False, True], ids=["computed-in-kernel", "read-from-shared-file"])
-def test_profiles_of_a_city_and_its_peers_are_the_rows_of_the_network_table(vantaa, monkeypatch, tmp_path, shared):
+def test_profiles_of_a_city_and_its_peers_are_the_rows_of_the_network_table(
+    vantaa, monkeypatch, tmp_path, shared
+):
     """A report's multiscalar profiles equal latest_profiles computed for its cities alone (exactly)."""
     from compare.pages import segregation_change as W
 

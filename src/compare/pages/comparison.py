@@ -22,7 +22,7 @@ from compare.pages.assessment import (
     _finish_grid,
     _mark_breaks,
 )
-from compare.plots._style import year_axis
+from compare.plots._style import city_colours, year_axis
 from compare.plots.indicators import period_position, vintage_breaks
 
 __all__ = [
@@ -431,8 +431,6 @@ def fig_index_panel(v: NetworkComparison, index: str = "dissimilarity"):
     --------
     >>> fig_index_panel(v)  # doctest: +SKIP
     """
-    import matplotlib.pyplot as plt
-
     from compare.plots import panel_grid
 
     t = v.panel[(v.panel["index"] == index) & v.panel["value"].notna()].copy()
@@ -441,7 +439,7 @@ def fig_index_panel(v: NetworkComparison, index: str = "dissimilarity"):
     t["x"] = period_position(t["period"])
     defs = list(dict.fromkeys(t["group_definition"]))
     fig, axes = panel_grid(len(defs), ncols=4, panel_size=(3.8, 3.2), extra_height=0.8)
-    colour = {c: plt.get_cmap("tab10")(i) for i, c in enumerate(v.cities)}
+    colour = city_colours(v.cities)
     breaks: dict[str, list[float]] = {}
     for c, x in vintage_breaks(t):
         breaks.setdefault(c, []).append(x)

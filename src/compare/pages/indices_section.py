@@ -10,7 +10,7 @@ from compare.errors import DataError
 from compare.pages._common import INDEX_LABELS, Section, _finish_grid, _mark_breaks
 from compare.pages.city import CityData as CityAssessment
 from compare.pages.city import load_city  # noqa: F401  (doctests)
-from compare.plots._style import year_axis
+from compare.plots._style import peer_lines, year_axis
 from compare.plots.indicators import period_position, vintage_breaks
 
 __all__ = ["IndexSection", "index_table", "fig_index_trends"]
@@ -50,8 +50,6 @@ def fig_index_trends(a: CityAssessment, index: str = "dissimilarity"):
     --------
     >>> fig_index_trends(a)  # doctest: +SKIP
     """
-    import matplotlib.pyplot as plt
-
     from compare.plots import panel_grid
 
     t = a.panel[(a.panel["index"] == index) & a.panel["value"].notna()].copy()
@@ -61,23 +59,26 @@ def fig_index_trends(a: CityAssessment, index: str = "dissimilarity"):
         raise DataError(f"no {index} values for the city's group definitions", column="index")
     t["x"] = period_position(t["period"])
     fig, axes = panel_grid(len(defs), ncols=3, panel_size=(4.2, 3.3))
-    palette = plt.get_cmap("tab10")
     cities = [a.city, *a.peers]
+    lines = peer_lines(a.city, a.peers, {c: a.network.cities[c].name for c in cities})
     breaks = [x for c, x in vintage_breaks(t) if c == a.city]
     for ax, d in zip(axes, defs, strict=True):
         sub = t[t["group_definition"] == d]
-        for i, c in enumerate(cities):
+        drawn = [c for c in cities if (sub["city"] == c).any()]
+        grey = [c for c in drawn if not lines[c]["named"]]  # one legend entry, counting this panel's
+        for c in drawn:
             s = sub[sub["city"] == c].sort_values("x")
-            if s.empty:
-                continue
             main = c == a.city
+            label = lines[c]["label"]
+            if not lines[c]["named"]:
+                label = f"other cities of the network ({len(grey)})" if c == grey[0] else "_nolegend_"
             ax.plot(
                 s["x"],
                 s["value"],
                 marker="o" if main else ".",
                 lw=2.4 if main else 1.0,
-                color=palette(i),
-                label=a.network.cities[c].name,
+                color=lines[c]["color"],
+                label=label,
                 zorder=3 if main else 2,
             )
         _mark_breaks(ax, breaks, a.name)

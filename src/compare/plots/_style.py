@@ -1,10 +1,13 @@
-"""Shared figure conventions: the source/attribution line under every figure, panel grids."""
+"""Shared figure conventions: the source/attribution line under every figure, panel grids, city colours."""
 
 from __future__ import annotations
 
 import math
 
-__all__ = ["add_source", "panel_grid", "year_axis"]
+__all__ = ["add_source", "panel_grid", "year_axis", "city_colours", "peer_lines", "MAX_NAMED_PEERS"]
+
+#: peers a city report's figure names one by one, each in its colour; more are drawn in grey
+MAX_NAMED_PEERS = 9
 
 
 def add_source(fig, text: str, *, fontsize: float = 7.5) -> None:
@@ -104,3 +107,60 @@ def year_axis(ax, label: str = "Year") -> None:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins="auto", min_n_ticks=1))
     ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
     ax.set_xlabel(label)
+
+
+def city_colours(cities) -> dict:
+    """A colour per city, distinct for up to 20 cities (tab10 up to 10, tab20 beyond; then repeated).
+
+    ``plt.get_cmap("tab10")(i)`` gives every ``i >= 10`` the same last colour: in a network of 16
+    cities six lines shared one colour and one could not tell them apart.
+
+    Examples
+    --------
+    >>> c = city_colours([f"c{i}" for i in range(16)])
+    >>> len(set(c.values()))
+    16
+    >>> city_colours(["a", "b"])["b"] == __import__("matplotlib").colormaps["tab10"](1)
+    True
+    """
+    import matplotlib
+
+    cities = list(cities)
+    cmap = matplotlib.colormaps["tab10" if len(cities) <= 10 else "tab20"]
+    return {c: cmap(i % cmap.N) for i, c in enumerate(cities)}
+
+
+def peer_lines(city: str, peers, names=None) -> dict:
+    """Colour and legend label of a city report's city and of each peer in its figures.
+
+    Up to :data:`MAX_NAMED_PEERS` peers, each has a colour and its name in the legend (tab10, the
+    city first). With more, a figure of 16 lines and a 16-entry legend could not be read: the
+    peers are drawn in light grey with one legend entry, ``"other cities of the network (n)"``
+    (given to the first peer; the others get ``"_nolegend_"``), and the city stands out. The
+    network comparison names every city.
+
+    Returns
+    -------
+    dict
+        City id -> ``{"color": ..., "label": ..., "named": bool}`` (a panel drawing only some of
+        the grey peers counts its own in the label).
+
+    Examples
+    --------
+    >>> few = peer_lines("a", ["b", "c"])
+    >>> few["b"]["label"], few["a"]["color"] == city_colours(["a", "b", "c"])["a"]
+    ('b', True)
+    >>> many = peer_lines("a", [f"p{i}" for i in range(12)])
+    >>> many["p0"]["label"], many["p1"]["label"], many["p5"]["color"], many["a"]["named"]
+    ('other cities of the network (12)', '_nolegend_', '0.7', True)
+    """
+    names = dict(names or {})
+    peers = [p for p in peers if p != city]
+    if len(peers) <= MAX_NAMED_PEERS:
+        colours = city_colours([city, *peers])
+        return {c: {"color": colours[c], "label": names.get(c, c), "named": True} for c in [city, *peers]}
+    out = {city: {"color": city_colours([city])[city], "label": names.get(city, city), "named": True}}
+    for i, p in enumerate(peers):
+        label = f"other cities of the network ({len(peers)})" if i == 0 else "_nolegend_"
+        out[p] = {"color": "0.7", "label": label, "named": False}
+    return out

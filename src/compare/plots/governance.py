@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from compare.plots._style import add_source, panel_grid
+from compare.plots._style import add_source, city_colours, panel_grid
 
 __all__ = [
     "SCORE_SOURCE",
@@ -82,12 +82,12 @@ def plot_radar(
     angles = np.linspace(0, 2 * np.pi, k, endpoint=False)
     closed = np.append(angles, angles[0])
     fig, axes = panel_grid(len(m), ncols=ncols, panel_size=(4.4, 4.4), subplot_kw={"projection": "polar"})
-    colors = plt.get_cmap("tab10")
-    for i, (ax, (city, row)) in enumerate(zip(axes, m.iterrows(), strict=True)):
+    colors = city_colours(m.index)
+    for ax, (city, row) in zip(axes, m.iterrows(), strict=True):
         vals = row.to_numpy(dtype=float)
         vals_c = np.append(vals, vals[0])
-        ax.plot(closed, vals_c, color=colors(i % 10), lw=2)
-        ax.fill(closed, np.nan_to_num(vals_c), color=colors(i % 10), alpha=0.25)
+        ax.plot(closed, vals_c, color=colors[city], lw=2)
+        ax.fill(closed, np.nan_to_num(vals_c), color=colors[city], alpha=0.25)
         ax.set_xticks(angles)
         ax.set_xticklabels(labels, fontsize=7)
         ax.set_ylim(0, 4)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from compare.errors import DataError
-from compare.plots._style import add_source
+from compare.plots._style import add_source, city_colours
 
 __all__ = [
     "period_position",
@@ -129,8 +129,7 @@ def plot_index_family(
     fig, axes = plt.subplots(nrow, ncol, figsize=(4.6 * ncol, 3.2 * nrow + 1.3), squeeze=False)
     city_list = list(dict.fromkeys(data["city"]))
     gd_list = list(dict.fromkeys(data["group_definition"]))
-    palette = plt.get_cmap("tab10")
-    colour = {c: palette(i % 10) for i, c in enumerate(city_list)}
+    colour = city_colours(city_list)
     style = {g: _STYLES[i % len(_STYLES)] for i, g in enumerate(gd_list)}
     has_ci = {"ci_low", "ci_high"} <= set(data.columns)
     breaks = vintage_breaks(data)

@@ -14,7 +14,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from compare.plots._style import add_source, panel_grid
+from compare.plots._style import MAX_NAMED_PEERS, add_source, city_colours, panel_grid
 
 __all__ = ["plot_change_decomposition", "plot_profiles", "plot_transitions", "COMPONENT_LABELS"]
 
@@ -117,25 +117,32 @@ def plot_profiles(
     ...     "distance": [0, 1000] * 2, "value": [0.3, 0.2, 0.25, 0.1]})
     >>> fig = plot_profiles(p, title="t", source="s", highlight="a")
     """
-    import matplotlib.pyplot as plt
-
     names = dict(names or {})
     defs = list(dict.fromkeys(profiles["group_definition"]))
     fig, axes = panel_grid(len(defs), ncols=4, panel_size=(3.8, 3.2), extra_height=1.0)
     cities = list(dict.fromkeys(profiles["city"]))
-    colour = {c: plt.get_cmap("tab10")(i) for i, c in enumerate(cities)}
+    # a report's city among more than MAX_NAMED_PEERS peers: the peers in grey, one legend entry
+    grey = highlight is not None and len(set(cities) - {highlight}) > MAX_NAMED_PEERS
+    colour = city_colours([highlight]) if grey else city_colours(cities)
     for ax, d in zip(axes, defs, strict=True):
-        for c, s in profiles[profiles["group_definition"] == d].groupby("city", sort=False):
+        in_panel = profiles[profiles["group_definition"] == d]
+        n_grey = in_panel.loc[in_panel["city"] != highlight, "city"].nunique() if grey else 0
+        first_grey = True
+        for c, s in in_panel.groupby("city", sort=False):
             s = s.sort_values("distance")
             label = names.get(c, c) + (f" ({s['period'].iloc[0]})" if "period" in s.columns else "")
+            if grey and c != highlight:
+                label = f"other cities of the network ({n_grey})" if first_grey else "_nolegend_"
+                first_grey = False
             ax.plot(
                 s["distance"] / 1000,
                 s["value"],
                 marker="o",
                 ms=3,
                 lw=2.6 if c == highlight else 1.2,
-                color=colour[c],
+                color="0.7" if grey and c != highlight else colour[c],
                 label=label,
+                zorder=3 if c == highlight else 2,
             )
         ax.set_title(d.replace("_", " "), fontsize=9)
         ax.set_xlabel("Bandwidth of the local environment (km)")

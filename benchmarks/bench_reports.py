@@ -457,11 +457,11 @@ def _large_network(args, root: Path, work: Path) -> dict:
     path.write_text(yaml.safe_dump(net, sort_keys=False, allow_unicode=True), encoding="utf-8")
     from compare.sources import load_network
 
-    net = load_network(net_id)  # the network import cache warm, as for the example network
+    loaded = load_network(net_id)  # the network import cache warm, as for the example network
     from compare.pages.europe import own_centre
 
     for cid in chosen:  # and the centre containing each city's point, kept beside the grid cache
-        own_centre(net, cid)
+        own_centre(loaded, cid)
     out = work / "large"
     for sub in ("half", "full", "baseline"):  # an --output folder must exist (a typo is refused)
         (out / sub).mkdir(parents=True, exist_ok=True)

@@ -48,7 +48,18 @@ def test_sixteen_cities_get_sixteen_colours_in_the_network_figures():
     fig = plot_profiles(_profiles(16), title="t", source="s")
     colours = {tuple(line.get_color()) for line in fig.axes[0].get_lines()}
     assert len(colours) == 16
-    assert len(_legend_texts(fig)) == 16
+    # one legend of the 16 cities under the panels instead of one covering each panel's lines
+    assert _legend_texts(fig) == [] and len(fig.legends) == 1
+    assert len(fig.legends[0].get_texts()) == 16
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)  # the returned figure is closed (no pyplot canvas)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    legend_box = fig.legends[0].get_window_extent(renderer)
+    panels_bottom = min(ax.get_tightbbox(renderer).y0 for ax in fig.axes if ax.get_visible())
+    source_top = max(t.get_window_extent(renderer).y1 for t in fig.texts if t.get_position()[1] < 0.5)
+    assert source_top <= legend_box.y0 and legend_box.y1 <= panels_bottom, "the legend overlaps"
 
 
 def test_a_city_among_many_peers_stands_out_and_the_peers_share_one_legend_entry():

@@ -31,19 +31,27 @@ INDEX_LABELS = {
 }
 
 
-def _source_rect(fig, text: str, top: float = 0.95) -> tuple[float, float, float, float]:
-    """Layout rectangle leaving room at the bottom for a source line of ``text``."""
+def _source_rect(fig, text: str, top: float = 0.95, legend_rows: int = 0) -> tuple[float, ...]:
+    """Layout rectangle leaving room at the bottom for a source line of ``text`` (and legend rows)."""
+    from compare.plots._style import LEGEND_ROW_IN
+
     lines = text.count("\n") + 1
     bottom = min(0.35, (0.16 * lines + 0.1) / fig.get_figheight())
-    return (0, bottom, 1, top)
+    return (0, bottom + legend_rows * LEGEND_ROW_IN / fig.get_figheight(), 1, top)
 
 
-def _finish_grid(fig, title: str, source: str):
-    """Title a panel grid, leave room for its source line, write it and close the figure."""
+def _finish_grid(fig, title: str, source: str, *, legend_rows: int = 0, legend=None):
+    """Title a panel grid, leave room for its source line, write it and close the figure.
+
+    ``legend(y)`` draws a figure legend of ``legend_rows`` rows below ``y`` (figure fraction).
+    """
     from compare.plots import add_source
 
     fig.suptitle(title, fontsize=11)
-    fig.tight_layout(rect=_source_rect(fig, source))
+    rect = _source_rect(fig, source, legend_rows=legend_rows)
+    fig.tight_layout(rect=rect)
+    if legend is not None:
+        legend(rect[1])
     add_source(fig, source)
     return _close(fig)
 

@@ -22,7 +22,7 @@ from compare.pages.assessment import (
     _finish_grid,
     _mark_breaks,
 )
-from compare.plots._style import city_colours, year_axis
+from compare.plots._style import LEGEND_ROW_IN, city_colours, city_legend, legend_rows, year_axis
 from compare.plots.indicators import period_position, vintage_breaks
 
 __all__ = [
@@ -438,7 +438,8 @@ def fig_index_panel(v: NetworkComparison, index: str = "dissimilarity"):
         raise DataError(f"no {index} values in the panel", column="index")
     t["x"] = period_position(t["period"])
     defs = list(dict.fromkeys(t["group_definition"]))
-    fig, axes = panel_grid(len(defs), ncols=4, panel_size=(3.8, 3.2), extra_height=0.8)
+    rows = legend_rows(len(v.cities))  # many cities: one legend under the panels
+    fig, axes = panel_grid(len(defs), ncols=4, panel_size=(3.8, 3.2), extra_height=0.8 + rows * LEGEND_ROW_IN)
     colour = city_colours(v.cities)
     breaks: dict[str, list[float]] = {}
     for c, x in vintage_breaks(t):
@@ -450,10 +451,17 @@ def fig_index_panel(v: NetworkComparison, index: str = "dissimilarity"):
             _mark_breaks(ax, breaks.get(c, []), v.name(c), colour=colour.get(c))
         ax.set_title(d.replace("_", " "), fontsize=9)
         year_axis(ax)
+        if t["x"].nunique() == 1:  # one period (e.g. the 2021 census grid): no empty decades around it
+            x0 = float(t["x"].iloc[0])
+            ax.set_xlim(x0 - 2, x0 + 2)
+            ax.set_xticks([x0], [str(t["period"].iloc[0])])
         ax.set_ylabel(INDEX_LABELS.get(index, index))
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
-    return _finish_grid(fig, f"{INDEX_LABELS.get(index, index)} by city and group definition", v.source_line)
+        if not rows:
+            ax.legend(fontsize=7)
+    legend = (lambda y: city_legend(fig, axes, len(v.cities), bottom=y)) if rows else None
+    title = f"{INDEX_LABELS.get(index, index)} by city and group definition"
+    return _finish_grid(fig, title, v.source_line, legend_rows=rows, legend=legend)
 
 
 def model_types(v: NetworkComparison) -> pd.DataFrame:

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["add_source", "panel_grid", "year_axis", "city_colours", "peer_lines", "MAX_NAMED_PEERS"]
+__all__ = [
+    "add_source",
+    "panel_grid",
+    "year_axis",
+    "city_colours",
+    "peer_lines",
+    "city_legend",
+    "legend_rows",
+    "MAX_NAMED_PEERS",
+    "LEGEND_ROW_IN",
+]
+
+#: height of one row of a figure legend of cities (7 pt), in inches
+LEGEND_ROW_IN = 0.19
 
 #: peers a city report's figure names one by one, each in its colour; more are drawn in grey
 MAX_NAMED_PEERS = 9
@@ -164,3 +177,54 @@ def peer_lines(city: str, peers, names=None) -> dict:
         label = f"other cities of the network ({len(peers)})" if i == 0 else "_nolegend_"
         out[p] = {"color": "0.7", "label": label, "named": False}
     return out
+
+
+def legend_rows(n_cities: int, ncol: int = 4) -> int:
+    """Rows of the figure legend :func:`city_legend` draws for ``n_cities`` (0: one legend per panel).
+
+    Examples
+    --------
+    >>> legend_rows(4), legend_rows(16)
+    (0, 4)
+    """
+    return 0 if n_cities <= MAX_NAMED_PEERS + 1 else math.ceil(n_cities / ncol)
+
+
+def city_legend(fig, axes, n_cities: int, *, bottom: float, fontsize: float = 7, ncol: int = 4) -> None:
+    """Legend of a panel grid of cities: one per panel, or one below the panels for many cities.
+
+    With more than ``MAX_NAMED_PEERS + 1`` cities, a legend in each panel would cover its lines
+    (16 entries in a 3-inch panel): the cities are listed once, under the panels, from ``bottom``
+    (figure fraction: the panels' lower edge, left free by the figure's layout) downwards; the
+    figure must reserve :func:`legend_rows` rows of :data:`LEGEND_ROW_IN` there.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> fig, axes = panel_grid(2, ncols=2, panel_size=(3, 2))
+    >>> for ax in axes:
+    ...     for i in range(12):
+    ...         _ = ax.plot([0, 1], [i, i], label=f"c{i}")
+    >>> city_legend(fig, axes, 12, bottom=0.3)
+    >>> [ax.get_legend() for ax in axes], len(fig.legends[0].get_texts())
+    ([None, None], 12)
+    """
+    if not legend_rows(n_cities, ncol):
+        for ax in axes:
+            if ax.get_legend_handles_labels()[0]:
+                ax.legend(fontsize=fontsize)
+        return
+    handles: dict = {}
+    for ax in axes:
+        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, h)
+    fig.legend(
+        list(handles.values()),
+        list(handles),
+        loc="upper center",
+        bbox_to_anchor=(0.5, bottom),
+        ncol=ncol,
+        fontsize=fontsize,
+        frameon=False,
+    )

@@ -14,7 +14,15 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from compare.plots._style import MAX_NAMED_PEERS, add_source, city_colours, panel_grid
+from compare.plots._style import (
+    LEGEND_ROW_IN,
+    MAX_NAMED_PEERS,
+    add_source,
+    city_colours,
+    city_legend,
+    legend_rows,
+    panel_grid,
+)
 
 __all__ = ["plot_change_decomposition", "plot_profiles", "plot_transitions", "COMPONENT_LABELS"]
 
@@ -28,7 +36,8 @@ COMPONENT_LABELS = {
 }
 
 
-def _finish(fig, title: str, source: str):
+def _finish(fig, title: str, source: str, *, legend_rows: int = 0, legend=None):
+    """Title, layout and source line; ``legend(y)`` draws a figure legend of ``legend_rows`` rows below y."""
     import matplotlib.pyplot as plt
 
     width = max(40, int(fig.get_figwidth() * 11))
@@ -37,7 +46,10 @@ def _finish(fig, title: str, source: str):
     source = "\n".join(textwrap.wrap(" ".join(source.split()), int(fig.get_figwidth() * 17)))
     lines = source.count("\n") + 1
     bottom = min(0.35, (0.16 * lines + 0.12) / fig.get_figheight())
+    bottom += legend_rows * LEGEND_ROW_IN / fig.get_figheight()
     fig.tight_layout(rect=(0, bottom, 1, 0.93))
+    if legend is not None:
+        legend(bottom)
     add_source(fig, source)
     plt.close(fig)
     return fig
@@ -119,10 +131,12 @@ def plot_profiles(
     """
     names = dict(names or {})
     defs = list(dict.fromkeys(profiles["group_definition"]))
-    fig, axes = panel_grid(len(defs), ncols=4, panel_size=(3.8, 3.2), extra_height=1.0)
     cities = list(dict.fromkeys(profiles["city"]))
-    # a report's city among more than MAX_NAMED_PEERS peers: the peers in grey, one legend entry
+    # a report's city among more than MAX_NAMED_PEERS peers: the peers in grey, one legend entry;
+    # many cities side by side: one legend under the panels (names only: the periods are per panel)
     grey = highlight is not None and len(set(cities) - {highlight}) > MAX_NAMED_PEERS
+    rows = 0 if grey else legend_rows(len(cities))
+    fig, axes = panel_grid(len(defs), ncols=4, panel_size=(3.8, 3.2), extra_height=1.0 + rows * LEGEND_ROW_IN)
     colour = city_colours([highlight]) if grey else city_colours(cities)
     for ax, d in zip(axes, defs, strict=True):
         in_panel = profiles[profiles["group_definition"] == d]
@@ -130,7 +144,9 @@ def plot_profiles(
         first_grey = True
         for c, s in in_panel.groupby("city", sort=False):
             s = s.sort_values("distance")
-            label = names.get(c, c) + (f" ({s['period'].iloc[0]})" if "period" in s.columns else "")
+            label = names.get(c, c)
+            if "period" in s.columns and not rows:
+                label += f" ({s['period'].iloc[0]})"
             if grey and c != highlight:
                 label = f"other cities of the network ({n_grey})" if first_grey else "_nolegend_"
                 first_grey = False
@@ -149,8 +165,12 @@ def plot_profiles(
         ax.set_ylabel("Index value (0-1)")
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=6.5)
-    return _finish(fig, title, source)
+        if not rows:
+            ax.legend(fontsize=6.5)
+    return _finish(
+        fig, title, source, legend_rows=rows,
+        legend=(lambda y: city_legend(fig, axes, len(cities), bottom=y)) if rows else None,
+    )  # fmt: skip
 
 
 def plot_transitions(matrix: pd.DataFrame, *, title: str, source: str, states=None):

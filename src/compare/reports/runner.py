@@ -302,19 +302,22 @@ class _Worker:
 _THREAD_WORKERS: dict[tuple, _Worker] = {}
 
 
-def _run_in_subprocess(job, out_dir, record, kwargs, threads: int | None = None) -> dict:
+def _run_in_subprocess(job, out_dir, record, kwargs, threads: int | None = None, notebooks=()) -> dict:
     """Run :func:`execute_job` in a worker interpreter; a crash becomes a failed outcome.
 
-    The worker (and its kernel zygote) is kept for this thread's next job, as a local run keeps
-    its workers; each job still gets a kernel process of its own. A dead worker is replaced.
+    The worker (and its kernel zygote, preloading the imports of ``notebooks``: every notebook
+    of the run, so that one worker serves the city reports and the comparison alike) is kept for
+    this thread's next job, as a local run keeps its workers; each job still gets a kernel
+    process of its own. A dead worker is replaced.
     """
     import atexit
     import threading
 
-    key = (threading.get_ident(), threads, kwargs.get("kernel_name", "compare"), str(job.notebook))
+    notebooks = tuple(sorted({str(n) for n in notebooks} | {str(job.notebook)}))
+    key = (threading.get_ident(), threads, kwargs.get("kernel_name", "compare"), notebooks)
     worker = _THREAD_WORKERS.get(key)
     if worker is None or not worker.alive:
-        worker = _Worker(threads, [job.notebook], kwargs.get("kernel_name", "compare"))
+        worker = _Worker(threads, list(notebooks), kwargs.get("kernel_name", "compare"))
         _THREAD_WORKERS[key] = worker
         atexit.register(worker.close)
     return worker.run(job, out_dir, record, kwargs)
@@ -378,6 +381,7 @@ def _run_dask(todo, out_dir, records, kwargs, scheduler, done) -> None:
 
     own = not isinstance(scheduler, Client)
     client = Client(scheduler) if own else scheduler
+    notebooks = sorted({str(j.notebook) for j in todo})
     try:
         futures = {
             client.submit(
@@ -386,6 +390,7 @@ def _run_dask(todo, out_dir, records, kwargs, scheduler, done) -> None:
                 str(out_dir),
                 records[j.slug],
                 kwargs,
+                notebooks=notebooks,
                 pure=False,
                 key=f"report-{j.slug}-{uuid.uuid4().hex[:8]}",
             ): j

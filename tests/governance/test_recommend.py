@@ -100,12 +100,6 @@ def practices_dir(tmp_path):
     return d
 
 
-def _edit(path, fn):
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    fn(raw)
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
 def test_tempo_orchestra_transfer_goes_through_understand_adapt_reuse():
     t = next(t for t in load_practices().transfers if (t.origin, t.adopter) == ("amadora", "vantaa"))
     assert [s.stage for s in t.stages] == ["understand", "adapt", "re-use"]
@@ -114,26 +108,26 @@ def test_tempo_orchestra_transfer_goes_through_understand_adapt_reuse():
     assert t.stages[1].kept and t.stages[1].adapted and not t.stages[1].dropped
 
 
-def test_stages_out_of_order_are_refused_with_their_location(practices_dir):
+def test_stages_out_of_order_are_refused_with_their_location(practices_dir, edit_yaml):
     f = practices_dir / "transfers.yml"
-    _edit(f, lambda raw: raw["transfers"][0]["stages"].reverse())
+    edit_yaml(f, lambda raw: raw["transfers"][0]["stages"].reverse())
     with pytest.raises(ConfigError) as exc:
         load_practices(practices_dir)
     msg = str(exc.value)
     assert str(f) in msg and "transfers[0].stages[1].stage" in msg and "in that order" in msg
 
 
-def test_a_stage_without_evidence_is_refused(practices_dir):
+def test_a_stage_without_evidence_is_refused(practices_dir, edit_yaml):
     f = practices_dir / "transfers.yml"
-    _edit(f, lambda raw: raw["transfers"][0]["stages"][0].pop("evidence"))
+    edit_yaml(f, lambda raw: raw["transfers"][0]["stages"][0].pop("evidence"))
     with pytest.raises(ConfigError) as exc:
         load_practices(practices_dir)
     assert "transfers[0].stages[0].evidence" in str(exc.value)
 
 
-def test_a_practice_addressing_an_unknown_criterion_is_refused_with_a_suggestion(practices_dir):
+def test_a_practice_addressing_an_unknown_criterion_is_refused_with_a_suggestion(practices_dir, edit_yaml):
     f = practices_dir / "catalogue.yml"
-    _edit(f, lambda raw: raw["practices"][0].update(addresses=["vulnerable_group"]))
+    edit_yaml(f, lambda raw: raw["practices"][0].update(addresses=["vulnerable_group"]))
     with pytest.raises(ConfigError) as exc:
         load_practices(practices_dir)
     msg = str(exc.value)

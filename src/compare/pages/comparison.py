@@ -459,7 +459,7 @@ def fig_index_panel(v: NetworkComparison, index: str = "dissimilarity"):
         ax.grid(alpha=0.3)
         if not rows:
             ax.legend(fontsize=7)
-    legend = (lambda y: city_legend(fig, axes, len(v.cities), bottom=y)) if rows else None
+    legend = (lambda y: city_legend(fig, axes, bottom=y)) if rows else None
     title = f"{INDEX_LABELS.get(index, index)} by city and group definition"
     return _finish_grid(fig, title, v.source_line, legend_rows=rows, legend=legend)
 

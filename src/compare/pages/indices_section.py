@@ -60,25 +60,22 @@ def fig_index_trends(a: CityAssessment, index: str = "dissimilarity"):
     t["x"] = period_position(t["period"])
     fig, axes = panel_grid(len(defs), ncols=3, panel_size=(4.2, 3.3))
     cities = [a.city, *a.peers]
-    lines = peer_lines(a.city, a.peers, {c: a.network.cities[c].name for c in cities})
+    names = {c: a.network.cities[c].name for c in cities}
     breaks = [x for c, x in vintage_breaks(t) if c == a.city]
     for ax, d in zip(axes, defs, strict=True):
         sub = t[t["group_definition"] == d]
         drawn = [c for c in cities if (sub["city"] == c).any()]
-        grey = [c for c in drawn if not lines[c]["named"]]  # one legend entry, counting this panel's
+        lines = peer_lines(a.city, a.peers, names, drawn=drawn)
         for c in drawn:
             s = sub[sub["city"] == c].sort_values("x")
             main = c == a.city
-            label = lines[c]["label"]
-            if not lines[c]["named"]:
-                label = f"other cities of the network ({len(grey)})" if c == grey[0] else "_nolegend_"
             ax.plot(
                 s["x"],
                 s["value"],
                 marker="o" if main else ".",
                 lw=2.4 if main else 1.0,
                 color=lines[c]["color"],
-                label=label,
+                label=lines[c]["label"],
                 zorder=3 if main else 2,
             )
         _mark_breaks(ax, breaks, a.name)

@@ -143,20 +143,30 @@ def city_colours(cities) -> dict:
     return {c: cmap(i % cmap.N) for i, c in enumerate(cities)}
 
 
-def peer_lines(city: str, peers, names=None) -> dict:
-    """Colour and legend label of a city report's city and of each peer in its figures.
+def peer_lines(city: str, peers, names=None, *, drawn=None) -> dict:
+    """Colour and legend label of a city report's city and of each peer in one panel of its figures.
 
     Up to :data:`MAX_NAMED_PEERS` peers, each has a colour and its name in the legend (tab10, the
     city first). With more, a figure of 16 lines and a 16-entry legend could not be read: the
-    peers are drawn in light grey with one legend entry, ``"other cities of the network (n)"``
-    (given to the first peer; the others get ``"_nolegend_"``), and the city stands out. The
-    network comparison names every city.
+    peers are drawn in light grey with one legend entry, ``"other cities of the network (n)"``,
+    and the city stands out. The network comparison names every city.
+
+    Parameters
+    ----------
+    city : str
+    peers : sequence of str
+        Every peer of the figure (they decide the colours and whether peers are named).
+    names : mapping, optional
+        City id -> display name.
+    drawn : sequence of str, optional
+        The cities the panel draws, in drawing order (default: the city and every peer). In
+        grey, the first peer drawn carries the legend entry, counting the peers drawn; the
+        others get ``"_nolegend_"``.
 
     Returns
     -------
     dict
-        City id -> ``{"color": ..., "label": ..., "named": bool}`` (a panel drawing only some of
-        the grey peers counts its own in the label).
+        City id -> ``{"color": ..., "label": ...}``.
 
     Examples
     --------
@@ -164,23 +174,26 @@ def peer_lines(city: str, peers, names=None) -> dict:
     >>> few["b"]["label"], few["a"]["color"] == city_colours(["a", "b", "c"])["a"]
     ('b', True)
     >>> many = peer_lines("a", [f"p{i}" for i in range(12)])
-    >>> many["p0"]["label"], many["p1"]["label"], many["p5"]["color"], many["a"]["named"]
-    ('other cities of the network (12)', '_nolegend_', '0.7', True)
+    >>> many["p0"]["label"], many["p1"]["label"], many["p5"]["color"]
+    ('other cities of the network (12)', '_nolegend_', '0.7')
+    >>> peer_lines("a", [f"p{i}" for i in range(12)], drawn=["a", "p3", "p4"])["p3"]["label"]
+    'other cities of the network (2)'
     """
     names = dict(names or {})
     peers = [p for p in peers if p != city]
     if len(peers) <= MAX_NAMED_PEERS:
         colours = city_colours([city, *peers])
-        return {c: {"color": colours[c], "label": names.get(c, c), "named": True} for c in [city, *peers]}
-    out = {city: {"color": city_colours([city])[city], "label": names.get(city, city), "named": True}}
-    for i, p in enumerate(peers):
-        label = f"other cities of the network ({len(peers)})" if i == 0 else "_nolegend_"
-        out[p] = {"color": "0.7", "label": label, "named": False}
+        return {c: {"color": colours[c], "label": names.get(c, c)} for c in [city, *peers]}
+    grey = [p for p in (peers if drawn is None else drawn) if p != city]
+    out = {city: {"color": city_colours([city])[city], "label": names.get(city, city)}}
+    for p in peers:
+        label = f"other cities of the network ({len(grey)})" if grey and p == grey[0] else "_nolegend_"
+        out[p] = {"color": "0.7", "label": label}
     return out
 
 
 def legend_rows(n_cities: int, ncol: int = 4) -> int:
-    """Rows of the figure legend :func:`city_legend` draws for ``n_cities`` (0: one legend per panel).
+    """Rows of the figure legend :func:`city_legend` draws for ``n_cities`` (0: a legend in each panel).
 
     Examples
     --------
@@ -190,13 +203,14 @@ def legend_rows(n_cities: int, ncol: int = 4) -> int:
     return 0 if n_cities <= MAX_NAMED_PEERS + 1 else math.ceil(n_cities / ncol)
 
 
-def city_legend(fig, axes, n_cities: int, *, bottom: float, fontsize: float = 7, ncol: int = 4) -> None:
-    """Legend of a panel grid of cities: one per panel, or one below the panels for many cities.
+def city_legend(fig, axes, *, bottom: float, fontsize: float = 7, ncol: int = 4) -> None:
+    """One legend of a panel grid's cities, below the panels (for more than ``MAX_NAMED_PEERS + 1``).
 
-    With more than ``MAX_NAMED_PEERS + 1`` cities, a legend in each panel would cover its lines
-    (16 entries in a 3-inch panel): the cities are listed once, under the panels, from ``bottom``
-    (figure fraction: the panels' lower edge, left free by the figure's layout) downwards; the
-    figure must reserve :func:`legend_rows` rows of :data:`LEGEND_ROW_IN` there.
+    With that many cities a legend in each panel would cover its lines (16 entries in a 3-inch
+    panel): the cities are listed once, under the panels, from ``bottom`` (figure fraction: the
+    panels' lower edge, left free by the figure's layout) downwards; the figure must reserve
+    :func:`legend_rows` rows of :data:`LEGEND_ROW_IN` there. With fewer cities (``legend_rows``
+    0) each panel keeps its own legend and this is not called.
 
     Examples
     --------
@@ -206,15 +220,10 @@ def city_legend(fig, axes, n_cities: int, *, bottom: float, fontsize: float = 7,
     >>> for ax in axes:
     ...     for i in range(12):
     ...         _ = ax.plot([0, 1], [i, i], label=f"c{i}")
-    >>> city_legend(fig, axes, 12, bottom=0.3)
+    >>> city_legend(fig, axes, bottom=0.3)
     >>> [ax.get_legend() for ax in axes], len(fig.legends[0].get_texts())
     ([None, None], 12)
     """
-    if not legend_rows(n_cities, ncol):
-        for ax in axes:
-            if ax.get_legend_handles_labels()[0]:
-                ax.legend(fontsize=fontsize)
-        return
     handles: dict = {}
     for ax in axes:
         for h, label in zip(*ax.get_legend_handles_labels(), strict=True):

@@ -22,6 +22,7 @@ from compare.plots._style import (
     city_legend,
     legend_rows,
     panel_grid,
+    peer_lines,
 )
 
 __all__ = ["plot_change_decomposition", "plot_profiles", "plot_transitions", "COMPONENT_LABELS"]
@@ -137,26 +138,25 @@ def plot_profiles(
     grey = highlight is not None and len(set(cities) - {highlight}) > MAX_NAMED_PEERS
     rows = 0 if grey else legend_rows(len(cities))
     fig, axes = panel_grid(len(defs), ncols=4, panel_size=(3.8, 3.2), extra_height=1.0 + rows * LEGEND_ROW_IN)
-    colour = city_colours([highlight]) if grey else city_colours(cities)
+    colour = city_colours(cities)
     for ax, d in zip(axes, defs, strict=True):
         in_panel = profiles[profiles["group_definition"] == d]
-        n_grey = in_panel.loc[in_panel["city"] != highlight, "city"].nunique() if grey else 0
-        first_grey = True
+        if grey:
+            lines = peer_lines(highlight, cities, names, drawn=list(dict.fromkeys(in_panel["city"])))
         for c, s in in_panel.groupby("city", sort=False):
             s = s.sort_values("distance")
             label = names.get(c, c)
             if "period" in s.columns and not rows:
                 label += f" ({s['period'].iloc[0]})"
-            if grey and c != highlight:
-                label = f"other cities of the network ({n_grey})" if first_grey else "_nolegend_"
-                first_grey = False
+            if grey:
+                label = label if c == highlight else lines[c]["label"]
             ax.plot(
                 s["distance"] / 1000,
                 s["value"],
                 marker="o",
                 ms=3,
                 lw=2.6 if c == highlight else 1.2,
-                color="0.7" if grey and c != highlight else colour[c],
+                color=lines[c]["color"] if grey else colour[c],
                 label=label,
                 zorder=3 if c == highlight else 2,
             )
@@ -167,10 +167,8 @@ def plot_profiles(
         ax.grid(alpha=0.3)
         if not rows:
             ax.legend(fontsize=6.5)
-    return _finish(
-        fig, title, source, legend_rows=rows,
-        legend=(lambda y: city_legend(fig, axes, len(cities), bottom=y)) if rows else None,
-    )  # fmt: skip
+    legend = (lambda y: city_legend(fig, axes, bottom=y)) if rows else None
+    return _finish(fig, title, source, legend_rows=rows, legend=legend)
 
 
 def plot_transitions(matrix: pd.DataFrame, *, title: str, source: str, states=None):

@@ -111,6 +111,20 @@ def test_table_key_follows_content_not_identity():
     assert table_key(a, ["d"]) != table_key(a, ["e"])
 
 
+def test_table_key_follows_the_geometry_of_areas():
+    """Areas enter the key by their CRS and each geometry's WKB: a moved boundary is another table."""
+    from compare.synthetic import grid_city
+
+    areas = grid_city(3, 3, seed=1).areas
+    moved = areas.copy()
+    moved.loc[moved.index[0], "geometry"] = moved.geometry.iloc[0].buffer(1.0)
+    assert table_key(areas) == table_key(areas.copy())
+    assert table_key(moved) != table_key(areas)
+    assert table_key(areas.set_crs("EPSG:3067", allow_override=True)) != table_key(
+        areas.set_crs("EPSG:3035", allow_override=True)
+    )
+
+
 @pytest.fixture(scope="module")
 def vantaa():
     from compare.pages.city import load_city

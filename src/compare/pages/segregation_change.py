@@ -257,13 +257,13 @@ def network_multiscalar_profiles(net, distances=PROFILE_DISTANCES) -> pd.DataFra
     >>> sorted(p["city"].unique())  # doctest: +SKIP
     ['berlin', 'espoo', 'helsinki', 'vantaa']
     """
-    from compare.pages.shared import _areas_digest, _code_digest, shared_table, table_key
+    from compare.pages.shared import _code_digest, shared_table, table_key
 
     pop, defs, areas = net.population, net.group_definitions, net.areas
     key = table_key(
         pop,
         sorted(defs.items()),
-        _areas_digest(areas),
+        areas,
         [float(d) for d in distances],
         _code_digest("indicators", "model", "pages/segregation_change"),
     )

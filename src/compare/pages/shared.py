@@ -46,6 +46,9 @@ def _code_digest(*packages: str) -> str:
 def table_key(*parts) -> str:
     """Fingerprint of a shared table's inputs: frames by content, anything else by ``repr``.
 
+    Geometry columns (a GeoDataFrame's areas) enter by their CRS and the WKB of every geometry;
+    hashing the shapely objects themselves would go through their text form.
+
     Examples
     --------
     >>> a = table_key(pd.DataFrame({"x": [1.0, 2.0]}), ["d"])
@@ -56,8 +59,14 @@ def table_key(*parts) -> str:
     h = hashlib.sha256()
     for part in parts:
         if isinstance(part, pd.DataFrame):
+            geometry = [c for c in part.columns if str(part[c].dtype) == "geometry"]
             h.update(repr((list(part.columns), [str(t) for t in part.dtypes], part.shape)).encode())
-            h.update(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes())
+            plain = part.drop(columns=geometry)
+            h.update(pd.util.hash_pandas_object(plain, index=False).to_numpy().tobytes())
+            for c in geometry:
+                h.update(repr(part[c].crs).encode())
+                for wkb in part[c].to_wkb():
+                    h.update(b"\x00" if wkb is None else len(wkb).to_bytes(8, "little") + wkb)
         else:
             h.update(repr(part).encode())
         h.update(b"\x00")
@@ -190,13 +199,3 @@ def network_panel(net, indices) -> pd.DataFrame:
     pop, defs = net.population, net.group_definitions
     key = table_key(pop, sorted(defs.items()), list(indices), _code_digest("indicators", "model"))
     return shared_table("panel", key, lambda: compute_panel(pop, defs, indices=list(indices)))
-
-
-def _areas_digest(areas) -> str:
-    """sha256 of the areas' cities, ids, CRS and geometries (WKB), for a table's key."""
-    h = hashlib.sha256(repr(areas.crs).encode())
-    for col in ("city", "area_id"):
-        h.update("\x1f".join(map(str, areas[col])).encode())
-    for wkb in areas.geometry.to_wkb():
-        h.update(b"" if wkb is None else wkb)
-    return h.hexdigest()

@@ -85,3 +85,25 @@ def test_only_ipykernel_launcher_specs_are_forked():
     assert _launcher_prefix(spec) == ["/py", "-Xfrozen_modules=off"]
     assert _launcher_prefix(["/py", "-m", "other_kernel", "-f", "{connection_file}"]) is None
     assert _launcher_prefix(["julia", "kernel.jl", "{connection_file}"]) is None
+
+
+def test_report_kernels_share_matplotlibs_text_metrics_cache(tmp_path, notebook_factory):
+    """A notebook of the pages gets kernels whose Agg renderers share one text-metrics cache."""
+    nb = notebook_factory(
+        tmp_path / "pages.ipynb",
+        'out = ""',
+        "import json\nfrom compare.pages import assessment",
+        "import matplotlib.text as t\nfrom matplotlib.backends.backend_agg import RendererAgg as R\n"
+        "json.dump(t._get_text_metrics_function(R(9, 9, 100)) is t._get_text_metrics_function(R(5, 5, 100)),"
+        " open(out, 'w'))",
+    )
+    zygote = KernelZygote.for_kernel("compare", [nb])
+    try:
+        out = tmp_path / "shared.json"
+        pm.execute_notebook(
+            str(nb), str(tmp_path / "out.ipynb"), parameters={"out": str(out)}, kernel_name="compare",
+            progress_bar=False, kernel_manager_class=zygote.manager_class(),
+        )  # fmt: skip
+        assert json.loads(out.read_text()) is True
+    finally:
+        zygote.close()

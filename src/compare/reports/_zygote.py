@@ -26,7 +26,8 @@ import sys
 #: what every kernel imports before its first cell
 KERNEL_MODULES = ("IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell")
 #: what the workbench's report pages import later, inside their functions (preloaded when a
-#: notebook imports ``compare.pages``); giddy through :func:`compare._jit.import_deferring_jit`
+#: notebook imports ``compare.pages``); giddy through :func:`compare._jit.import_deferring_jit`,
+#: and matplotlib's text measurements shared between renderers (:mod:`compare._text_metrics`)
 PAGES_MODULES = ("matplotlib_inline.backend_inline", "matplotlib.pyplot", "compare.indicators",
                  "compare.governance", "compare.evaluation", "compare.plots")  # fmt: skip
 DEFERRED_JIT_MODULES = ("giddy.markov",)
@@ -86,9 +87,12 @@ def _preload(notebooks: list[str]) -> None:
             for name in PAGES_MODULES:
                 _try(importlib.import_module, name)
             from compare._jit import import_deferring_jit
+            from compare._text_metrics import share_text_metrics
 
             for name in DEFERRED_JIT_MODULES:
                 _try(import_deferring_jit, name)
+            # every figure is measured by three renderers: one text-metrics cache for all of them
+            _try(lambda _: share_text_metrics(), None)
 
 
 def _try(fn, name) -> None:

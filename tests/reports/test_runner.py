@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -27,7 +28,11 @@ def test_faults_are_isolated_reported_and_marked_in_the_index(tmp_path, job_fact
         job_factory("delta", content="not,a\nvalid,table\n"),  # corrupted data file
         job_factory("echo"),
     ]
-    summary = run_jobs(jobs, out, n_jobs=2, progress=False, packages=PKGS)
+    idle = []  # a worker with no job left frees its core once: the caller is told, in a thread
+    summary = run_jobs(
+        jobs, out, n_jobs=2, progress=False, packages=PKGS, on_idle=lambda: idle.append(threading.get_ident())
+    )
+    assert len(idle) == 1 and idle[0] != threading.get_ident()
     status = {o.name: o.status for o in summary.outcomes}
     assert status == {
         "alpha": "ran",
@@ -70,12 +75,15 @@ def test_faults_are_isolated_reported_and_marked_in_the_index(tmp_path, job_fact
 def test_unchanged_inputs_are_not_rerun_and_changes_or_force_are(tmp_path, job_factory):
     out = tmp_path / "out"
     job = job_factory("alpha")
-    first = run_jobs([job], out, n_jobs=1, progress=False, packages=PKGS)
+    idle = []
+    first = run_jobs([job], out, n_jobs=1, progress=False, packages=PKGS, on_idle=lambda: idle.append(1))
     assert first.outcomes[0].status == "ran"
+    assert idle == [], "a serial run leaves no core free before it ends"
     html_mtime = (out / "alpha.html").stat().st_mtime_ns
     t0 = time.perf_counter()
-    second = run_jobs([job], out, n_jobs=1, progress=False, packages=PKGS)
+    second = run_jobs([job], out, n_jobs=2, progress=False, packages=PKGS, on_idle=lambda: idle.append(2))
     assert second.outcomes[0].status == "cached"
+    assert idle == [], "nothing ran"
     assert time.perf_counter() - t0 < 2.0
     assert (out / "alpha.html").stat().st_mtime_ns == html_mtime
     # a changed data file changes the fingerprint

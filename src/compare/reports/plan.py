@@ -283,6 +283,9 @@ def run_network(
         notebooks=notebooks,
         comparison=comparison,
     )
+    import threading
+
+    preloaded = threading.Thread(target=_preload_playbook, name="compare-playbook-imports", daemon=True)
     summary = run_jobs(
         plan.jobs,
         plan.out_dir,
@@ -292,7 +295,10 @@ def run_network(
         show_code=show_code,
         timeout=timeout,
         progress=progress,
+        on_idle=preloaded.start,  # the last reports leave a core free: the Playbook's imports use it
     )
+    if preloaded.is_alive():  # never import the same modules from two threads at once
+        preloaded.join()
     outcomes = _index_outcomes(plan, summary)
     write_index(plan.network, outcomes, plan.out_dir)
     try:  # a Playbook that cannot be built never costs the reports, and the previous one is kept
@@ -309,3 +315,21 @@ def run_network(
         summary.playbook_error = f"{type(exc).__name__}: {exc}"
         summary.playbook_html_written = isinstance(exc, PlaybookPDFError)
     return summary
+
+
+#: what building the Playbook imports (besides itself), about 1.5 s in a fresh process
+PLAYBOOK_MODULES = ("compare.pages.playbook", "compare.pages.city", "compare.pages.comparison",
+                    "compare.pages.self_assessment", "compare.governance", "compare.indicators",
+                    "compare.sources", "matplotlib.pyplot", "weasyprint")  # fmt: skip
+
+
+def _preload_playbook() -> None:
+    """Import what :func:`~compare.pages.playbook.write_playbook` will import (errors are its own)."""
+    import importlib
+
+    # (no warnings.catch_warnings here: it changes the process's filters, not this thread's)
+    for name in PLAYBOOK_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the Playbook reports a missing renderer itself
+            pass

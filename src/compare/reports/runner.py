@@ -78,6 +78,7 @@ def run_jobs(
     progress: bool = True,
     packages: Sequence[str] = DEFAULT_PACKAGES,
     on_outcome: Callable[[JobOutcome], None] | None = None,
+    on_idle: Callable[[], None] | None = None,
 ) -> RunSummary:
     """Run report jobs: skip unchanged ones, run the rest in parallel, isolate failures.
 
@@ -109,6 +110,10 @@ def run_jobs(
         digest of its own source, so a library change re-runs the reports).
     on_outcome : callable, optional
         Called with each :class:`JobOutcome` as it completes.
+    on_idle : callable, optional
+        Called once, without arguments, in a thread of its own, when a local worker finds no job
+        left while others still run: a core is free from then on (the caller prepares what comes
+        after the reports). Not called for a serial run, a Dask run or when nothing is to run.
 
     Returns
     -------
@@ -182,7 +187,7 @@ def run_jobs(
         if scheduler is not None:
             _run_dask(todo, out_dir, records, kwargs, scheduler, done)
         else:
-            _run_local(todo, out_dir, records, kwargs, n_jobs or os.cpu_count() or 1, done)
+            _run_local(todo, out_dir, records, kwargs, n_jobs or os.cpu_count() or 1, done, on_idle)
     bar.close()
     outcomes = [results[j.slug] for j in jobs]
     return RunSummary(outcomes, out_dir, wall_s=round(time.perf_counter() - t0, 2))
@@ -323,7 +328,7 @@ def _run_in_subprocess(job, out_dir, record, kwargs, threads: int | None = None,
     return worker.run(job, out_dir, record, kwargs)
 
 
-def _run_local(todo, out_dir, records, kwargs, n_jobs, done) -> None:
+def _run_local(todo, out_dir, records, kwargs, n_jobs, done, on_idle=None) -> None:
     import queue
     import threading
 
@@ -349,6 +354,7 @@ def _run_local(todo, out_dir, records, kwargs, n_jobs, done) -> None:
     for j in todo:
         jobs.put(j)
     finished: queue.Queue = queue.Queue()
+    idle = threading.Event()
 
     def serve() -> None:
         worker = None
@@ -356,6 +362,9 @@ def _run_local(todo, out_dir, records, kwargs, n_jobs, done) -> None:
             try:
                 j = jobs.get_nowait()
             except queue.Empty:
+                if on_idle is not None and n > 1 and not idle.is_set():
+                    idle.set()
+                    threading.Thread(target=on_idle, name="compare-on-idle", daemon=True).start()
                 break
             try:
                 if worker is None or not worker.alive:

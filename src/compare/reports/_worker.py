@@ -58,4 +58,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from compare.reports._startup import exit_now
+
+    exit_now(main())  # every outcome is written and flushed, the zygote closed

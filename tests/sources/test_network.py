@@ -231,3 +231,40 @@ def test_the_order_cities_are_asked_in_changes_neither_the_tables_nor_the_cache_
         assert net.population.equals(fresh.population)
         assert net.areas.equals(fresh.areas)
     assert set(load_network(cfg, cities=["first"], raw=raw).population["city"]) == {"first"}
+
+
+def test_processes_loading_a_network_at_once_import_it_once(own_city):
+    """The first reports of a run start together on a cold cache: one imports, the other reads its entry."""
+    import subprocess
+    import sys
+
+    cfg = _write(own_city, CITY.format(d=own_city))
+    raw, log, gate = own_city / "raw", own_city / "imports.log", own_city / "gate"
+    gate.mkdir()
+    script = textwrap.dedent(
+        f"""
+        import os, time
+        import compare.sources.network as N
+        original = N._load
+        def slow(*a, **k):
+            with open({str(log)!r}, "a") as f:
+                f.write("import\\n")
+            time.sleep(1.5)  # a window in which the other process would miss the cache too
+            return original(*a, **k)
+        N._load = slow
+        open(os.path.join({str(gate)!r}, str(os.getpid())), "w").close()
+        while len(os.listdir({str(gate)!r})) < 2:  # both ask at the same moment
+            time.sleep(0.01)
+        net = N.load_network({str(cfg)!r}, raw={str(raw)!r})
+        print(len(net.population), int(net.population["count"].sum()))
+        """
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=120)[0].strip() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0]
+    assert outs[0] == outs[1] != ""
+    assert log.read_text().splitlines() == ["import"]
+    fresh = load_network(cfg, raw=raw, cache=False)
+    assert outs[0] == f"{len(fresh.population)} {int(fresh.population['count'].sum())}"

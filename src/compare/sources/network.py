@@ -21,6 +21,7 @@ Config keys (city level)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -471,9 +472,13 @@ def load_network(
     key = None if key and key.endswith("-None") else key
     net = _read_cache(raw, key, cfg, path, catalog, cities) if key else None
     if net is None:
-        net = _load(cfg, path, catalog, raw, cities, mirror, auto_fetch)
-        if key:
-            _write_cache(raw, key, net, catalog)
+        # the first reports of a run start together: one imports, the others wait and read its entry
+        with _import_lock(raw, key):
+            net = _read_cache(raw, key, cfg, path, catalog, cities) if key else None
+            if net is None:
+                net = _load(cfg, path, catalog, raw, cities, mirror, auto_fetch)
+                if key:
+                    _write_cache(raw, key, net, catalog)
     if len(net.unmatched):
         per_city = net.unmatched.groupby("city")["area_id"].unique()
         warnings.warn(
@@ -521,6 +526,39 @@ _TABLES = ("areas", "population", "unmatched", "files")
 
 def _cache_dir(raw: Path, key: str) -> Path:
     return raw / ".cache" / f"network-{key}"
+
+
+def _lock_path(raw: Path, key: str) -> Path:
+    return raw / ".cache" / f".lock-network-{key}"
+
+
+@contextlib.contextmanager
+def _import_lock(raw: Path, key: str | None):
+    """Hold the cache entry's lock (:func:`fcntl.flock`, released by the system if the process dies).
+
+    No lock without a cache key, without ``fcntl`` or in a read-only data folder: then every
+    process imports for itself, as before.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        fcntl = None
+    lock = None
+    if key and fcntl is not None:
+        try:
+            _lock_path(raw, key).parent.mkdir(parents=True, exist_ok=True)
+            lock = open(_lock_path(raw, key), "a+")  # noqa: SIM115 - held for the with-block
+        except OSError:
+            lock = None
+    if lock is None:
+        yield
+        return
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
 
 
 def _read_cache(raw: Path, key: str, cfg: dict, path: Path, catalog: Catalog, cities) -> Network | None:
@@ -609,6 +647,9 @@ def _write_cache(raw: Path, key: str, net: Network, base: Catalog) -> None:
     for old in folder.parent.glob(f"network-{stem}-*"):
         if old != folder and old.name.count("-") == folder.name.count("-"):
             shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+    for old in folder.parent.glob(f".lock-network-{stem}-*"):  # the locks of the entries removed
+        if old != _lock_path(raw, key) and old.name.count("-") == _lock_path(raw, key).name.count("-"):
+            old.unlink(missing_ok=True)
 
 
 def _group_definitions(cfg: dict, path: Path) -> dict[str, GroupDefinition]:

@@ -28,7 +28,7 @@ def test_faults_are_isolated_reported_and_marked_in_the_index(tmp_path, job_fact
         job_factory("delta", content="not,a\nvalid,table\n"),  # corrupted data file
         job_factory("echo"),
     ]
-    idle = []  # a worker with no job left frees its core once: the caller is told, in a thread
+    idle = []  # a worker with no job left frees its core once: the caller is told, from that worker's thread
     summary = run_jobs(
         jobs, out, n_jobs=2, progress=False, packages=PKGS, on_idle=lambda: idle.append(threading.get_ident())
     )

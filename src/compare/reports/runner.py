@@ -111,9 +111,10 @@ def run_jobs(
     on_outcome : callable, optional
         Called with each :class:`JobOutcome` as it completes.
     on_idle : callable, optional
-        Called once, without arguments, in a thread of its own, when a local worker finds no job
-        left while others still run: a core is free from then on (the caller prepares what comes
-        after the reports). Not called for a serial run, a Dask run or when nothing is to run.
+        Called once, without arguments, by the first local worker thread that finds no job left
+        while others still run: a core is free from then on (the caller prepares what comes after
+        the reports). It must return at once (start a thread for longer work). Not called for a
+        serial run, a Dask run or when nothing is to run.
 
     Returns
     -------
@@ -354,7 +355,7 @@ def _run_local(todo, out_dir, records, kwargs, n_jobs, done, on_idle=None) -> No
     for j in todo:
         jobs.put(j)
     finished: queue.Queue = queue.Queue()
-    idle = threading.Event()
+    idle = threading.Lock()  # taken once, never released: on_idle runs once
 
     def serve() -> None:
         worker = None
@@ -362,9 +363,8 @@ def _run_local(todo, out_dir, records, kwargs, n_jobs, done, on_idle=None) -> No
             try:
                 j = jobs.get_nowait()
             except queue.Empty:
-                if on_idle is not None and n > 1 and not idle.is_set():
-                    idle.set()
-                    threading.Thread(target=on_idle, name="compare-on-idle", daemon=True).start()
+                if on_idle is not None and n > 1 and idle.acquire(blocking=False):
+                    on_idle()
                 break
             try:
                 if worker is None or not worker.alive:

@@ -75,4 +75,4 @@ def exit_now(code: int) -> None:
             stream.flush()
         except (OSError, ValueError):
             pass
-    os._exit(code if isinstance(code, int) else 1)
+    os._exit(code)

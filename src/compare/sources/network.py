@@ -545,9 +545,10 @@ def _import_lock(raw: Path, key: str | None):
         fcntl = None
     lock = None
     if key and fcntl is not None:
+        path = _lock_path(raw, key)
         try:
-            _lock_path(raw, key).parent.mkdir(parents=True, exist_ok=True)
-            lock = open(_lock_path(raw, key), "a+")  # noqa: SIM115 - held for the with-block
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = open(path, "a+")  # noqa: SIM115 - held for the with-block
         except OSError:
             lock = None
     if lock is None:
@@ -647,8 +648,9 @@ def _write_cache(raw: Path, key: str, net: Network, base: Catalog) -> None:
     for old in folder.parent.glob(f"network-{stem}-*"):
         if old != folder and old.name.count("-") == folder.name.count("-"):
             shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+    lock = _lock_path(raw, key)
     for old in folder.parent.glob(f".lock-network-{stem}-*"):  # the locks of the entries removed
-        if old != _lock_path(raw, key) and old.name.count("-") == _lock_path(raw, key).name.count("-"):
+        if old != lock and old.name.count("-") == lock.name.count("-"):
             old.unlink(missing_ok=True)
 
 
